@@ -1,0 +1,123 @@
+"""Named personas for access tests, on the organisation of seed 004.
+
+青岛市 › 市南区 › 八大关街道 › 红岛路社区, 金口路社区, 福山路社区, 八大关社区, 太平角社区
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    TEST_PASSWORD,
+    CampaignFactory,
+    MembershipFactory,
+    UnitFactory,
+    UserFactory,
+)
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.org.models import Role, Unit, UnitKind, User
+
+
+@dataclass
+class World:
+    city: Unit
+    district: Unit
+    street: Unit
+    hongdaolu: Unit
+    jinkoulu: Unit
+    fushanlu: Unit
+    badaguan: Unit
+    taipingjiao: Unit
+    office: User
+    hongdaolu_coordinator: User
+    jinkoulu_coordinator: User
+    supervisor: User
+    leader: User
+    campaign: Campaign
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        assert client.login(username=user.username, password=TEST_PASSWORD)
+        return client
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    city = UnitFactory(code="QD", name="青岛市", kind=UnitKind.CITY)
+    district = UnitFactory(code="QD-SN", name="市南区", kind=UnitKind.DISTRICT, parent=city)
+    street = UnitFactory(
+        code="QD-SN-BDG", name="八大关街道", kind=UnitKind.SUBDISTRICT, parent=district
+    )
+    communities = {
+        key: UnitFactory(code=f"QD-SN-BDG-{key.upper()}", name=name, parent=street)
+        for key, name in [
+            ("hdl", "红岛路社区"),
+            ("jkl", "金口路社区"),
+            ("fsl", "福山路社区"),
+            ("bdg", "八大关社区"),
+            ("tpj", "太平角社区"),
+        ]
+    }
+    office = UserFactory(username="office", full_name="街道办公室")
+    MembershipFactory(user=office, unit=street, role=Role.OFFICE)
+    hdl = UserFactory(username="hdl", full_name="红岛路联络员")
+    MembershipFactory(user=hdl, unit=communities["hdl"], role=Role.COORDINATOR)
+    jkl = UserFactory(username="jkl", full_name="金口路联络员")
+    MembershipFactory(user=jkl, unit=communities["jkl"], role=Role.COORDINATOR)
+    supervisor = UserFactory(username="supervisor", full_name="督导组成员")
+    MembershipFactory(user=supervisor, unit=communities["hdl"], role=Role.SUPERVISOR)
+    MembershipFactory(user=supervisor, unit=communities["fsl"], role=Role.SUPERVISOR)
+    leader = UserFactory(username="leader", full_name="街道领导")
+    MembershipFactory(user=leader, unit=street, role=Role.LEADER)
+    for user in (office, hdl, jkl):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    campaign = CampaignFactory(
+        name="八大关街道解放思想大讨论",
+        owner_unit=street,
+        start_date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    return World(
+        city=city,
+        district=district,
+        street=street,
+        hongdaolu=communities["hdl"],
+        jinkoulu=communities["jkl"],
+        fushanlu=communities["fsl"],
+        badaguan=communities["bdg"],
+        taipingjiao=communities["tpj"],
+        office=office,
+        hongdaolu_coordinator=hdl,
+        jinkoulu_coordinator=jkl,
+        supervisor=supervisor,
+        leader=leader,
+        campaign=campaign,
+    )
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings) -> None:  # type: ignore[no-untyped-def]
+    # Argon2 is deliberately slow; tests that check hashing ask for it themselves.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Login throttling needs a request on every authenticate(); its own test turns it on.
+    settings.AXES_ENABLED = False
+    # The manifest comes from collectstatic, which `zhongzhi serve` runs; tests skip it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail loudly when the suite would silently run on the wrong database."""
+    import os
+
+    from django.conf import settings
+
+    wanted = os.environ.get("ZHONGZHI_TEST_DATABASE")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if wanted and wanted not in engine:
+        raise pytest.UsageError(f"ZHONGZHI_TEST_DATABASE={wanted} but DATABASE_URL gives {engine}")

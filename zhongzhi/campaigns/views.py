@@ -1,0 +1,212 @@
+"""Campaign pages: thin views that check access, call a selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhongzhi.campaigns import services
+from zhongzhi.campaigns.access import access_campaign, access_plan_item, can_manage_campaign
+from zhongzhi.campaigns.exports import plan_items_workbook
+from zhongzhi.campaigns.forms import (
+    CampaignForm,
+    CategoryForm,
+    PlanItemStatusForm,
+    StageForm,
+    TemplateApplyForm,
+    TopicForm,
+)
+from zhongzhi.campaigns.models import Stage
+from zhongzhi.campaigns.selectors import campaign_overview, campaigns_for
+from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.responses import xlsx_response
+from zhongzhi.org.access import office_units
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "campaigns": campaigns_for(request.user),
+            "can_create": office_units(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id)
+    overview = campaign_overview(request.user, campaign, timezone.localdate())
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "overview": overview,
+            "campaign": campaign,
+            "can_manage": can_manage_campaign(request.user, campaign),
+            "status_form": PlanItemStatusForm(),
+            "template_form": TemplateApplyForm(),
+        },
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    owner_units = office_units(request.user)
+    if not owner_units.exists():
+        raise Http404
+    form = CampaignForm(request.POST or None, owner_units=owner_units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                name=data["name"],
+                theme=data["theme"],
+                slogan=data["slogan"],
+                owner_unit=data["owner_unit"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                templates=data["templates"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("活动已创建。"))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "title": _("新建活动")})
+
+
+@login_required
+def stage_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id, for_change=True)
+    return _stage_form(request, campaign, stage=None)
+
+
+@login_required
+def stage_edit(request: HttpRequest, campaign_id: int, stage_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id, for_change=True)
+    try:
+        stage = Stage.objects.get(pk=stage_id, campaign=campaign)
+    except Stage.DoesNotExist:
+        raise Http404 from None
+    return _stage_form(request, campaign, stage=stage)
+
+
+def _stage_form(request: HttpRequest, campaign, stage: Stage | None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    form = StageForm(request.POST or None, instance=stage)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if stage is None:
+                services.stage_add(campaign=campaign, **data)
+            else:
+                services.stage_update(stage=stage, **data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("阶段已保存。"))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    title = _("添加阶段") if stage is None else _("修改阶段")
+    return render(
+        request, "campaigns/form.html", {"form": form, "title": title, "campaign": campaign}
+    )
+
+
+@login_required
+def topic_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id, for_change=True)
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_add(campaign=campaign, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("方面已添加。"))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(
+        request, "campaigns/form.html", {"form": form, "title": _("添加方面"), "campaign": campaign}
+    )
+
+
+@login_required
+def category_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id, for_change=True)
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_add(campaign=campaign, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("群体类别已添加。"))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/form.html",
+        {"form": form, "title": _("添加群体类别"), "campaign": campaign},
+    )
+
+
+@login_required
+@require_POST
+def template_apply(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id, for_change=True)
+    form = TemplateApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            blueprint = services.template_apply(
+                campaign=campaign, key=form.cleaned_data["template"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已套用模板“%(name)s”。") % {"name": blueprint.name})
+    else:
+        messages.error(request, _("请选择一个模板。"))
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@login_required
+@require_POST
+def plan_item_status(request: HttpRequest, plan_item_id: int) -> HttpResponse:
+    item = access_plan_item(request.user, plan_item_id, for_change=True)
+    form = PlanItemStatusForm(request.POST)
+    error = ""
+    if form.is_valid():
+        services.plan_item_update_status(
+            plan_item=item,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            updated_by=signed_in_user(request),
+        )
+    else:
+        error = _("请选择有效的状态，进展说明不超过 500 字。")
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "campaigns/partials/plan_item_row.html",
+            {"item": item, "can_change": True, "status_form": PlanItemStatusForm(), "error": error},
+            status=200 if not error else 400,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("campaigns:detail", campaign_id=item.campaign_id)
+
+
+@login_required
+def plan_items_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id)
+    overview = campaign_overview(request.user, campaign, timezone.localdate())
+    return xlsx_response(
+        plan_items_workbook(campaign, overview.plan_items),
+        f"{campaign.name}-工作任务.xlsx",
+    )

@@ -1,0 +1,80 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from zhongzhi.core.admin import ScopedAdmin
+from zhongzhi.org import services
+from zhongzhi.org.access import changeable_units, is_campaign_office, visible_units
+from zhongzhi.org.models import Membership, Unit, User
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["name", "code", "short_name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code", "short_name"]
+    fields = ["code", "name", "short_name", "kind", "parent", "sort_order"]
+    list_select_related = ["parent"]
+
+    def visible(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=visible_units(request.user))
+
+    def changeable(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=changeable_units(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "parent":
+            kwargs["queryset"] = changeable_units(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: ModelForm, change: bool) -> None:
+        # Paths of the subtree are kept by the services, never by a plain save().
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "parent": data["parent"],
+            "short_name": data["short_name"],
+        }
+        if change:
+            services.unit_update(
+                unit=obj, code=data["code"], sort_order=data["sort_order"], **fields
+            )
+        else:
+            created = services.unit_create(
+                code=data["code"], sort_order=data["sort_order"], **fields
+            )
+            obj.pk = created.pk
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class ScopedUserAdmin(ScopedAdmin, UserAdmin):
+    list_display = ["username", "full_name", "mobile", "is_active", "must_change_password"]
+    search_fields = ["username", "full_name", "mobile"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["username", "password", "full_name", "mobile"]}),
+        ("状态", {"fields": ["is_active", "is_staff", "must_change_password", "last_login"]}),
+    ]
+    readonly_fields = ["last_login"]
+
+    def visible(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(memberships__unit__in=visible_units(request.user)).distinct()
+
+    def changeable(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Accounts are the office's to keep; coordinators create them through the import.
+        if not is_campaign_office(request.user):
+            return queryset.none()
+        return queryset.filter(memberships__unit__in=changeable_units(request.user)).distinct()

@@ -1,0 +1,121 @@
+"""Organisation tree (单位), accounts and the roles a user holds in a unit.
+
+Scoping rests on `Unit.path`: the ids of a unit's ancestors and its own, so a
+subtree is one `path__startswith` query and needs no recursion.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区/县")
+    SUBDISTRICT = "subdistrict", _("街道/镇")
+    COMMUNITY = "community", _("社区/村")
+    DEPARTMENT = "department", _("部门")
+    ENTERPRISE = "enterprise", _("企业/单位")
+
+
+unit_code_validator = RegexValidator(
+    r"^[A-Za-z0-9_.-]{1,32}$", _("单位编码只能包含字母、数字、下划线、点和连字符，最长 32 位。")
+)
+
+
+class Unit(models.Model):
+    code = models.CharField(
+        _("单位编码"), max_length=32, unique=True, validators=[unit_code_validator]
+    )
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "/1/5/12/": ids from the root down to this unit. Written only by org.services.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to the parent (not including this unit)."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+    def is_in_subtree_of(self, other: "Unit") -> bool:
+        return self.path.startswith(other.path)
+
+
+class User(AbstractUser):
+    """An account. `username` is the login name; a mobile number is typical."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    mobile = models.CharField(_("手机号"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("首次登录须修改密码"),
+        default=False,
+        help_text=_("用一次性密码创建的账号，登录后先修改密码才能继续。"),
+    )
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("领导小组办公室")
+    COORDINATOR = "coordinator", _("联络员")
+    STAFF = "staff", _("工作人员")
+    SUPERVISOR = "supervisor", _("督导组成员")
+    LEADER = "leader", _("领导")
+
+
+class Membership(models.Model):
+    """A role a user holds in a unit.
+
+    For office, coordinator and leader the role covers the unit and its subtree;
+    staff cover their own unit; a supervisor holds one membership per unit
+    assigned to them and sees exactly those units, read-only.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="membership_unique_user_unit_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

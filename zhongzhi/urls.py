@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("众智 · 大讨论活动管理")
+admin.site.site_title = _("众智管理后台")
+admin.site.index_title = _("数据维护")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("zhongzhi.core.urls")),
+    path("org/", include("zhongzhi.org.urls")),
+    path("campaigns/", include("zhongzhi.campaigns.urls")),
+]
