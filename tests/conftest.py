@@ -99,16 +99,12 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings) -> None:  # type: ignore[no-untyped-def]
-    # Argon2 is deliberately slow; tests that check hashing ask for it themselves.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Login throttling needs a request on every authenticate(); its own test turns it on.
-    settings.AXES_ENABLED = False
-    # The manifest comes from collectstatic, which `zhongzhi serve` runs; tests skip it.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def chinese_by_default() -> None:
+    # LocaleMiddleware leaves the last request's language active in this thread; each
+    # test starts from the default, as each real request does.
+    from django.utils import translation
+
+    translation.activate("zh-hans")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

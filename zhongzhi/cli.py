@@ -7,12 +7,17 @@ engine's own CLI, which needs no database.
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 
 # name -> (help, Django management command or None when handled here)
 SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
-    "serve": ("迁移数据库并用生产服务器（gunicorn）在 http://127.0.0.1:8000 提供平台。", None),
+    "serve": (
+        "迁移数据库，启动后台任务进程，并用生产服务器（gunicorn）在 http://127.0.0.1:8000 提供平台。",
+        None,
+    ),
+    "worker": ("运行后台任务（Excel 导入、分流）的工作进程；serve 会自动启动一个。", "db_worker"),
     "demo": ("创建演示活动和各角色的演示账号（可重复运行，不会重复创建）。", "demo"),
     "migrate": ("创建或升级数据库表。", None),
     "createsuperuser": ("创建一个拥有全部权限的管理员账号。", "createsuperuser"),
@@ -45,6 +50,9 @@ def _serve(argv: Sequence[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("ZHONGZHI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ZHONGZHI_PORT", "8000")))
     parser.add_argument(
+        "--no-worker", action="store_true", help="不启动后台任务进程（另行运行 zhongzhi worker 时）"
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=int(os.environ.get("ZHONGZHI_WORKERS", str(max(2, (os.cpu_count() or 1) + 1)))),
@@ -65,8 +73,19 @@ def _serve(argv: Sequence[str]) -> int:
         # Bulk account imports hash many passwords with Argon2 inside the request.
         "--timeout", "180",
     ]  # fmt: skip
-    os.execv(sys.executable, gunicorn)
-    return 0  # not reached: execv replaces this process
+    worker = None
+    if not options.no_worker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "zhongzhi.cli", "worker", "--queue-name", "*", "--no-reload"]
+        )
+    try:
+        return subprocess.run(gunicorn, check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -61,9 +61,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",
     "zhongzhi.core",
     "zhongzhi.org",
     "zhongzhi.campaigns",
+    "zhongzhi.intake",
+    "zhongzhi.analysis",
+    "zhongzhi.api",
 ]
 
 MIDDLEWARE = [
@@ -196,5 +200,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "zhongzhi_cache",
+    }
+}
+
+# Background work (django.tasks): a database queue by default, worked by
+# `zhongzhi worker` (started by `zhongzhi serve`); tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "triage"],
     }
 }

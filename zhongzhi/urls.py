@@ -12,4 +12,8 @@ urlpatterns = [
     path("", include("zhongzhi.core.urls")),
     path("org/", include("zhongzhi.org.urls")),
     path("campaigns/", include("zhongzhi.campaigns.urls")),
+    path("suggestions/entry/", include("zhongzhi.intake.entry_urls")),
+    path("suggestions/", include("zhongzhi.intake.urls")),
+    path("c/", include("zhongzhi.intake.public_urls")),
+    path("api/", include("zhongzhi.api.urls")),
 ]

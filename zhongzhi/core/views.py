@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.models import Job
 from zhongzhi.org.services import password_changed
 
 
@@ -24,3 +25,13 @@ class PasswordChange(auth_views.PasswordChangeView):
         password_changed(user=signed_in_user(self.request))
         messages.success(self.request, _("密码已修改。"))
         return response
+
+
+@login_required
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A job's progress bar; htmx polls it every second until the job ends."""
+    job = Job.objects.filter(pk=job_id, owner=signed_in_user(request)).first()
+    if job is None:
+        raise Http404
+    template = job.result.get("template") or "core/partials/job_progress.html"
+    return render(request, template, {"job": job})

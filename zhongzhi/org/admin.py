@@ -3,8 +3,9 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.core.admin import ScopedAdmin
 from zhongzhi.org import services
@@ -26,10 +27,18 @@ class UnitAdmin(ScopedAdmin):
     def changeable(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(pk__in=changeable_units(request.user))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
-        if db_field.name == "parent":
-            kwargs["queryset"] = changeable_units(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)
+        # A unit moves only under a unit the user may change, or stays where it is; only a
+        # superuser makes a new root.
+        parents = changeable_units(request.user)
+        if obj is not None and obj.parent_id:
+            parents = parents | Unit.objects.filter(pk=obj.parent_id)
+        parent_field = form.base_fields["parent"]
+        assert isinstance(parent_field, ModelChoiceField)
+        parent_field.queryset = parents
+        parent_field.required = not request.user.is_superuser
+        return form
 
     def save_model(self, request: HttpRequest, obj: Unit, form: ModelForm, change: bool) -> None:
         # Paths of the subtree are kept by the services, never by a plain save().
@@ -64,7 +73,7 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["username", "password", "full_name", "mobile"]}),
-        ("状态", {"fields": ["is_active", "is_staff", "must_change_password", "last_login"]}),
+        (_("状态"), {"fields": ["is_active", "is_staff", "must_change_password", "last_login"]}),
     ]
     readonly_fields = ["last_login"]
 

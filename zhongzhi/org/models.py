@@ -5,6 +5,7 @@ subtree is one `path__startswith` query and needs no recursion.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,12 @@ class Unit(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        # A unit may not sit under itself or under one of its own descendants.
+        parent = self.parent if self.parent_id else None
+        if parent is not None and self.path and parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("不能把单位设为它自己或其下级单位的下级。")})
 
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent (not including this unit)."""

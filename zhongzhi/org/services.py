@@ -18,13 +18,6 @@ def one_time_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
 
 
-def _check_parent(unit: Unit, parent: Unit | None) -> None:
-    if parent is None or unit.pk is None:
-        return
-    if parent.pk == unit.pk or parent.path.startswith(unit.path):
-        raise ValidationError({"parent": _("不能把单位设为它自己或其下级单位的下级。")})
-
-
 @transaction.atomic
 def unit_create(
     *,
@@ -64,7 +57,6 @@ def unit_update(
 ) -> Unit:
     """Change a unit; moving it under a new parent rewrites the paths of its subtree."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _check_parent(unit, parent)
     old_path, old_depth = unit.path, unit.depth
     unit.name, unit.kind, unit.parent, unit.short_name = name, kind, parent, short_name
     if code is not None:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhongzhi.core.auth import signed_in_user
@@ -44,8 +45,12 @@ def units_export(request: HttpRequest) -> HttpResponse:
 
 
 IMPORTS = {
-    "units": (_("单位"), xlsx_import.import_units, xlsx_import.unit_template_workbook),
-    "accounts": (_("账号"), xlsx_import.import_accounts, xlsx_import.account_template_workbook),
+    "units": (gettext_lazy("单位"), xlsx_import.import_units, xlsx_import.unit_template_workbook),
+    "accounts": (
+        gettext_lazy("账号"),
+        xlsx_import.import_accounts,
+        xlsx_import.account_template_workbook,
+    ),
 }
 
 

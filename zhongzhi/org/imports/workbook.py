@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -136,14 +137,20 @@ def normalise_code(text: str) -> str:
 
 
 def choice_lookup(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
-    """Accept a choice by value ("district"), label ("区/县") or part of the label ("区")."""
+    """Accept a choice by value ("district"), label ("区/县") or part of the label ("区").
+
+    Labels count in every language of the UI: a file filled in by a Chinese-speaking
+    colleague imports the same whoever uploads it.
+    """
     lookup: dict[str, str] = {}
-    for value, label in choices:
-        text = normalise_code(str(label)).casefold()
-        lookup[value.casefold()] = value
-        lookup[text] = value
-        for part in text.split("/"):
-            lookup.setdefault(part.strip(), value)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in choices:
+                text = normalise_code(str(label)).casefold()
+                lookup[value.casefold()] = value
+                lookup.setdefault(text, value)
+                for part in text.split("/"):
+                    lookup.setdefault(part.strip(), value)
     return lookup
 
 

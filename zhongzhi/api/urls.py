@@ -1,0 +1,1 @@
+urlpatterns: list = []  # the django-ninja API is mounted here

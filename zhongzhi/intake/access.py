@@ -1,0 +1,55 @@
+"""Who may see, change and call back which suggestions.
+
+The office of a campaign sees all its suggestions; every other role sees those
+about a unit in their scope (`org.access.visible_units`); coordinators and the
+office change them. A phone number is personal data: only those who change a
+suggestion (and so must call back) see it unmasked.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhongzhi.campaigns.access import managed_campaigns
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.org.access import AnyUser, changeable_units, visible_units
+
+
+def visible_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
+    if not user.is_authenticated:
+        return Suggestion.objects.none()
+    if user.is_superuser:
+        return Suggestion.objects.all()
+    in_managed_campaign = Q(campaign__in=managed_campaigns(user))
+    about_visible_unit = Q(unit__in=visible_units(user))
+    return Suggestion.objects.filter(in_managed_campaign | about_visible_unit)
+
+
+def changeable_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
+    if not user.is_authenticated:
+        return Suggestion.objects.none()
+    if user.is_superuser:
+        return Suggestion.objects.all()
+    in_managed_campaign = Q(campaign__in=managed_campaigns(user))
+    about_changeable_unit = Q(unit__in=changeable_units(user))
+    return Suggestion.objects.filter(in_managed_campaign | about_changeable_unit)
+
+
+def access_suggestion(user: AnyUser, suggestion_id: int, *, for_change: bool = False) -> Suggestion:
+    suggestions = changeable_suggestions(user) if for_change else visible_suggestions(user)
+    try:
+        return suggestions.select_related("campaign", "topic", "category", "unit").get(
+            pk=suggestion_id
+        )
+    except Suggestion.DoesNotExist:
+        raise Http404 from None
+
+
+def can_see_phone(user: AnyUser, suggestion: Suggestion) -> bool:
+    return changeable_suggestions(user).filter(pk=suggestion.pk).exists()
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: enough to recognise, not enough to call."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[-4:]}"

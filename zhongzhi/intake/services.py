@@ -1,0 +1,186 @@
+"""Writes for suggestions: submit (from any channel), change status, +1."""
+
+import datetime
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
+from zhongzhi.intake.models import (
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    Channel,
+    Meeting,
+    PlusOne,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionStatus,
+)
+from zhongzhi.intake.receipt_codes import new_receipt_code
+from zhongzhi.org.models import Unit, User
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Line breaks and tabs are text; every other control character is refused.
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def clean_phone(raw: str) -> str:
+    """A mainland mobile number in its 11 digits, or a ValidationError in Chinese."""
+    phone = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("-", "")
+    phone = phone.removeprefix("+86")
+    if phone and not _MOBILE.match(phone):
+        raise ValidationError({"submitter_phone": _("请填写 11 位手机号码，例如 13800138000。")})
+    return phone
+
+
+def _check_text(field: str, value: str, limit: int, *, required: bool) -> str:
+    if required and not value.strip():
+        raise ValidationError({field: _("请填写建议内容。")})
+    if len(value) > limit:
+        raise ValidationError(
+            {
+                field: _("内容太长：最多 %(limit)d 字，现在 %(count)d 字。")
+                % {"limit": limit, "count": len(value)}
+            }
+        )
+    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value):
+        raise ValidationError({field: _("内容含有无法显示的控制字符，请删除后再提交。")})
+    return value.strip()
+
+
+def _check_belongs(
+    campaign: Campaign,
+    topic: Topic | None,
+    category: ParticipantCategory | None,
+    unit: Unit | None,
+    meeting: Meeting | None,
+) -> None:
+    if topic is not None and topic.campaign_id != campaign.pk:
+        raise ValidationError({"topic": _("所选方面不属于这个活动。")})
+    if category is not None and category.campaign_id != campaign.pk:
+        raise ValidationError({"category": _("所选群体类别不属于这个活动。")})
+    if unit is not None and not unit.path.startswith(campaign.owner_unit.path):
+        raise ValidationError({"unit": _("所选单位不在这个活动的范围内。")})
+    if meeting is not None and meeting.campaign_id != campaign.pk:
+        raise ValidationError({"meeting": _("所选座谈会不属于这个活动。")})
+
+
+def suggestion_submit(
+    *,
+    campaign: Campaign,
+    text: str,
+    channel: str,
+    title: str = "",
+    topic: Topic | None = None,
+    category: ParticipantCategory | None = None,
+    unit: Unit | None = None,
+    meeting: Meeting | None = None,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    anonymous: bool = False,
+    submitted_by: User | None = None,
+    submitted_at: datetime.datetime | None = None,
+    idempotency_key: str = "",
+) -> tuple[Suggestion, bool]:
+    """Record a suggestion and give it a receipt code.
+
+    Returns (suggestion, created). With an idempotency key that was seen before in
+    this campaign, nothing is written and the first suggestion comes back.
+    """
+    idempotency_key = idempotency_key.strip()[:80]
+    if idempotency_key:
+        earlier = Suggestion.objects.filter(campaign=campaign, idempotency_key=idempotency_key)
+        if found := earlier.first():
+            return found, False
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("未知的渠道。")})
+    _check_belongs(campaign, topic, category, unit, meeting)
+    suggestion = Suggestion(
+        campaign=campaign,
+        text=_check_text("text", text, MAX_TEXT_LENGTH, required=True),
+        title=_check_text("title", title, MAX_TITLE_LENGTH, required=False),
+        topic=topic,
+        category=category,
+        unit=unit,
+        meeting=meeting,
+        channel=channel,
+        submitter_name="" if anonymous else _check_text("name", submitter_name, 50, required=False),
+        submitter_phone=clean_phone(submitter_phone),
+        anonymous=anonymous,
+        submitted_by=submitted_by,
+        submitted_at=submitted_at or timezone.now(),
+        idempotency_key=idempotency_key,
+    )
+    try:
+        return _insert(suggestion), True
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # Another request with the same key won the race: answer with its suggestion.
+        return Suggestion.objects.get(campaign=campaign, idempotency_key=idempotency_key), False
+
+
+def _insert(suggestion: Suggestion) -> Suggestion:
+    """Save with a fresh receipt code, trying again on the (one in 10¹¹) collision."""
+    for _attempt in range(5):
+        suggestion.receipt_code = new_receipt_code()
+        try:
+            with transaction.atomic():
+                suggestion.save(force_insert=True)
+                SuggestionEvent.objects.create(
+                    suggestion=suggestion,
+                    actor=suggestion.submitted_by,
+                    to_status=SuggestionStatus.RECEIVED,
+                )
+                return suggestion
+        except IntegrityError:
+            suggestion.pk = None
+            key_taken = (
+                suggestion.idempotency_key
+                and Suggestion.objects.filter(
+                    campaign=suggestion.campaign, idempotency_key=suggestion.idempotency_key
+                ).exists()
+            )
+            if key_taken:
+                raise
+    raise RuntimeError("could not allocate a unique receipt code")
+
+
+@transaction.atomic
+def suggestion_change_status(
+    *, suggestion: Suggestion, status: str, actor: User, note: str = "", answer: str | None = None
+) -> Suggestion:
+    if status not in SuggestionStatus.values:
+        raise ValidationError({"status": _("未知的状态。")})
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    previous = suggestion.status
+    suggestion.status = status
+    if answer is not None:
+        suggestion.answer = _check_text("answer", answer, MAX_TEXT_LENGTH, required=False)
+    suggestion.save(update_fields=["status", "answer"])
+    SuggestionEvent.objects.create(
+        suggestion=suggestion,
+        actor=actor,
+        from_status=previous,
+        to_status=status,
+        note=_check_text("note", note, 500, required=False),
+    )
+    return suggestion
+
+
+def suggestion_plus_one(*, suggestion: Suggestion, browser_id: str) -> bool:
+    """Count a resident's +1 once per browser; False when this browser already did."""
+    if not browser_id:
+        return False
+    try:
+        with transaction.atomic():
+            PlusOne.objects.create(suggestion=suggestion, browser_id=browser_id[:64])
+            Suggestion.objects.filter(pk=suggestion.pk).update(plus_ones=F("plus_ones") + 1)
+    except IntegrityError:
+        return False
+    return True
