@@ -14,7 +14,8 @@ from collections.abc import Sequence
 # name -> (help, Django management command or None when handled here)
 SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
     "serve": (
-        "迁移数据库，启动后台任务进程，并用生产服务器（gunicorn）在 http://127.0.0.1:8000 提供平台。",
+        "迁移数据库，启动后台任务进程，并用生产服务器（gunicorn）"
+        "在 http://127.0.0.1:8000 提供平台。",
         None,
     ),
     "worker": ("运行后台任务（Excel 导入、分流）的工作进程；serve 会自动启动一个。", "db_worker"),

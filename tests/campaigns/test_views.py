@@ -162,3 +162,44 @@ def test_overview_query_count_does_not_grow_with_plan_items(
     with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.content.decode().count('id="plan-item-') == 22
+
+
+def test_office_adds_a_plan_item_that_its_lead_unit_then_sees(world: World) -> None:
+    stage = services.stage_add(
+        campaign=world.campaign,
+        name="组织实施",
+        start_date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2026, 10, 31),
+    )
+    response = world.client_for(world.office).post(
+        reverse("campaigns:plan_item_create", args=[world.campaign.pk]),
+        {
+            "title": "红岛路5号加装护栏",
+            "stage": stage.pk,
+            "lead_units": [world.hongdaolu.pk],
+            "kind": "optional",
+        },
+    )
+    assert response.status_code == 302
+    item = world.campaign.plan_items.get()
+    assert (item.start_date, item.end_date) == (stage.start_date, stage.end_date)
+    page = world.client_for(world.hongdaolu_coordinator).get(
+        reverse("campaigns:detail", args=[world.campaign.pk])
+    )
+    assert "红岛路5号加装护栏" in page.content.decode()
+    assert (
+        "红岛路5号加装护栏"
+        not in world.client_for(world.jinkoulu_coordinator)
+        .get(reverse("campaigns:detail", args=[world.campaign.pk]))
+        .content.decode()
+    )
+
+
+def test_a_lead_unit_outside_the_campaign_is_refused(world: World) -> None:
+    response = world.client_for(world.office).post(
+        reverse("campaigns:plan_item_create", args=[world.campaign.pk]),
+        {"title": "越界任务", "lead_units": [world.district.pk], "kind": "required"},
+    )
+    assert response.status_code == 200
+    assert "不在可用的选项中" in response.content.decode()
+    assert not world.campaign.plan_items.exists()

@@ -65,8 +65,12 @@ def test_new_accounts_get_a_credentials_sheet_only_their_importer_can_fetch(worl
     )
     assert response.status_code == 200
     token = response.context["credentials_token"]
-    assert world.client_for(world.office).get(reverse("org:download", args=[token])).status_code == 404
-    sheet = load_workbook(io.BytesIO(client.get(reverse("org:download", args=[token])).content)).active
+    assert (
+        world.client_for(world.office).get(reverse("org:download", args=[token])).status_code == 404
+    )
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("org:download", args=[token])).content)
+    ).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "wangwu" in values
     assert User.objects.get(username="wangwu").must_change_password

@@ -8,7 +8,9 @@ from zhongzhi.org.models import Unit
 
 
 def test_moving_a_unit_rewrites_the_paths_of_its_subtree(world: World) -> None:
-    services.unit_update(unit=world.street, name="八大关街道", kind="subdistrict", parent=world.city)
+    services.unit_update(
+        unit=world.street, name="八大关街道", kind="subdistrict", parent=world.city
+    )
     world.hongdaolu.refresh_from_db()
     assert world.hongdaolu.path == f"/{world.city.pk}/{world.street.pk}/{world.hongdaolu.pk}/"
     assert world.hongdaolu.depth == 2

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.blueprints import BLUEPRINTS
-from zhongzhi.campaigns.models import Campaign, PlanItemStatus, Stage
+from zhongzhi.campaigns.models import Campaign, PlanItemKind, PlanItemStatus, Stage
 from zhongzhi.core.forms import DateInput
 from zhongzhi.org.models import Unit
 
@@ -70,3 +70,31 @@ class TemplateApplyForm(forms.Form):
 class PlanItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=PlanItemStatus.choices)
     note = forms.CharField(label=_("进展说明"), required=False, max_length=500)
+
+
+class PlanItemForm(forms.Form):
+    title = forms.CharField(label=_("任务"), max_length=200)
+    description = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea)
+    stage = forms.ModelChoiceField(
+        label=_("阶段"), queryset=Stage.objects.none(), required=False, empty_label=_("全程")
+    )
+    lead_units = forms.ModelMultipleChoiceField(
+        label=_("牵头单位"),
+        queryset=Unit.objects.none(),
+        help_text=_("可多选：按住 Ctrl（Mac 上按 Command）点选。"),
+    )
+    kind = forms.ChoiceField(label=_("类型"), choices=PlanItemKind.choices)
+    start_date = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    end_date = forms.DateField(
+        label=_("完成时限"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("不填则使用所选阶段的日期。"),
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = campaign.stages.order_by("order")  # type: ignore[attr-defined]
+        self.fields["lead_units"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            path__startswith=campaign.owner_unit.path
+        ).order_by("path")

@@ -15,6 +15,7 @@ from zhongzhi.campaigns.exports import plan_items_workbook
 from zhongzhi.campaigns.forms import (
     CampaignForm,
     CategoryForm,
+    PlanItemForm,
     PlanItemStatusForm,
     StageForm,
     TemplateApplyForm,
@@ -152,6 +153,25 @@ def category_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
         request,
         "campaigns/form.html",
         {"form": form, "title": _("添加群体类别"), "campaign": campaign},
+    )
+
+
+@login_required
+def plan_item_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id, for_change=True)
+    form = PlanItemForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_add(campaign=campaign, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("工作任务已添加。"))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/form.html",
+        {"form": form, "title": _("添加工作任务"), "campaign": campaign},
     )
 
 
