@@ -36,7 +36,7 @@ def test_office_logs_in_and_sees_the_current_stage(live_server, browser, world) 
     )
     assert User.objects.filter(username="office").exists()
 
-    page = browser.new_page()
+    page = browser.new_page(locale="zh-CN")  # as an office in China has it
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "office")
     page.fill("#id_password", TEST_PASSWORD)
