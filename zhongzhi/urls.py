@@ -16,4 +16,5 @@ urlpatterns = [
     path("suggestions/", include("zhongzhi.intake.urls")),
     path("c/", include("zhongzhi.intake.public_urls")),
     path("api/", include("zhongzhi.api.urls")),
+    path("tokens/", include("zhongzhi.api.token_urls")),
 ]
