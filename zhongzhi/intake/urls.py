@@ -1,2 +1,11 @@
+from django.urls import path
+
+from zhongzhi.intake.views import staff
+
 app_name = "intake"
-urlpatterns: list = []  # staff pages: see the intake helper
+urlpatterns = [
+    path("", staff.suggestion_list_page, name="list"),
+    path("export.xlsx", staff.suggestion_export, name="export"),
+    path("<int:suggestion_id>/", staff.suggestion_detail_page, name="detail"),
+    path("<int:suggestion_id>/status/", staff.suggestion_change_status, name="change_status"),
+]

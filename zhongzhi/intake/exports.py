@@ -1,0 +1,123 @@
+"""The suggestion ledger (意见建议台账) as Excel: the rows of the staff list, filters and all.
+
+Never a phone number (there is no column for it), and never the name of a submitter
+who asked to stay anonymous. Written in openpyxl's write-only mode, so that 150,000
+rows stream through without building the whole sheet in memory first.
+"""
+
+import io
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from zhongzhi.campaigns.exports import HEADER_FILL, HEADER_FONT
+from zhongzhi.campaigns.models import Stage
+from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
+from zhongzhi.intake.receipt_codes import format_receipt_code
+from zhongzhi.intake.selectors import stage_in
+
+COLUMNS: list[tuple[str, int]] = [
+    ("回执号", 13),
+    ("活动", 24),
+    ("阶段", 12),
+    ("提交时间", 17),
+    ("渠道", 11),
+    ("方面", 18),
+    ("群体类别", 12),
+    ("涉及单位", 16),
+    ("标题", 24),
+    ("内容", 60),
+    ("提交人", 10),
+    ("状态", 8),
+    ("附议数", 7),
+    ("答复", 40),
+]
+_FIELDS = [
+    "receipt_code",
+    "campaign_id",
+    "campaign__name",
+    "submitted_at",
+    "channel",
+    "topic__name",
+    "category__name",
+    "unit__name",
+    "unit__short_name",
+    "title",
+    "text",
+    "anonymous",
+    "submitter_name",
+    "status",
+    "plus_ones",
+    "answer",
+]
+
+
+def _text(sheet: WriteOnlyWorksheet, value: str | None) -> str | Cell | None:
+    """Text stays text: "=HYPERLINK(...)" typed by a resident must not become a formula.
+
+    Empty is None, which write-only mode skips instead of writing an empty cell.
+    """
+    if not value:
+        return None
+    if value[0] != "=":
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def suggestions_workbook(
+    suggestions: QuerySet[Suggestion], stages: dict[int, list[Stage]]
+) -> bytes:
+    """One row per suggestion of `suggestions` (already scoped and filtered), in its order.
+
+    Reads plain values rather than model instances, and writes plain values rather
+    than styled cells: about 30 µs a row instead of a millisecond.
+    """
+    channels = {value: str(label) for value, label in Channel.choices}
+    statuses = {value: str(label) for value, label in SuggestionStatus.choices}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("意见建议")
+    for index, (_title, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for title, _width in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        header.append(cell)
+    sheet.append(header)
+    rows = 0
+    for row in suggestions.values_list(*_FIELDS).iterator(chunk_size=2000):
+        rows += 1
+        values = dict(zip(_FIELDS, row, strict=True))
+        submitted = timezone.localtime(values["submitted_at"])
+        stage = stage_in(stages.get(values["campaign_id"], ()), submitted.date())
+        sheet.append(
+            [
+                format_receipt_code(values["receipt_code"]),
+                _text(sheet, values["campaign__name"]),
+                stage.name if stage else None,
+                submitted.replace(tzinfo=None),
+                channels.get(values["channel"], values["channel"]),
+                _text(sheet, values["topic__name"]),
+                _text(sheet, values["category__name"]),
+                _text(sheet, values["unit__short_name"] or values["unit__name"]),
+                _text(sheet, values["title"]),
+                _text(sheet, values["text"]),
+                # Never the name of a submitter who asked to stay anonymous.
+                "匿名" if values["anonymous"] else _text(sheet, values["submitter_name"]),
+                statuses.get(values["status"], values["status"]),
+                values["plus_ones"],
+                _text(sheet, values["answer"]),
+            ]
+        )
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,135 @@
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from zhongzhi.campaigns.access import visible_campaigns
+from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
+from zhongzhi.core.forms import DateInput
+from zhongzhi.intake.models import MAX_TEXT_LENGTH, Channel, SuggestionStatus
+from zhongzhi.intake.search import MAX_TERM_LENGTH
+from zhongzhi.intake.selectors import SuggestionFilters
+from zhongzhi.org.access import AnyUser, visible_units
+from zhongzhi.org.models import Unit
+
+
+class CampaignPartChoiceField(forms.ModelChoiceField):
+    """A stage, topic or category; named with its campaign when the user sees several."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.with_campaign: Callable[[], bool] = lambda: False
+
+    def label_from_instance(self, obj: Model) -> str:
+        if self.with_campaign():
+            return f"{obj.campaign} · {obj}"  # type: ignore[attr-defined]
+        return str(obj)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Model) -> str:
+        assert isinstance(obj, Unit)
+        # Indent by depth so that the tree shows in a flat list.
+        return "\u3000" * max(obj.depth - 1, 0) + obj.display_name
+
+
+class SuggestionFilterForm(forms.Form):
+    """The staff list's filters, read from the query string (invalid ones are ignored)."""
+
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=MAX_TERM_LENGTH,
+        widget=forms.TextInput(
+            attrs={"enterkeyhint": "search", "placeholder": _("标题或内容中的字词，如：兴安支路")}
+        ),
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("活动"), queryset=Campaign.objects.none(), required=False
+    )
+    stage = CampaignPartChoiceField(label=_("阶段"), queryset=Stage.objects.none(), required=False)
+    topic = CampaignPartChoiceField(label=_("方面"), queryset=Topic.objects.none(), required=False)
+    category = CampaignPartChoiceField(
+        label=_("群体类别"), queryset=ParticipantCategory.objects.none(), required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("渠道"), choices=[("", _("全部渠道")), *Channel.choices], required=False
+    )
+    unit = UnitChoiceField(label=_("涉及单位"), queryset=Unit.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *SuggestionStatus.choices], required=False
+    )
+    date_from = forms.DateField(label=_("提交日期从"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        campaigns = visible_campaigns(user)
+        self._campaigns = campaigns
+        fields = self.fields
+        fields["campaign"].queryset = campaigns.order_by("-start_date", "pk")  # type: ignore[attr-defined]
+        fields["campaign"].empty_label = _("全部活动")  # type: ignore[attr-defined]
+        parts = {"stage": Stage, "topic": Topic, "category": ParticipantCategory}
+        for name, model in parts.items():
+            field = fields[name]
+            assert isinstance(field, CampaignPartChoiceField)
+            field.queryset = (
+                model.objects.filter(campaign__in=campaigns)  # type: ignore[attr-defined]
+                .select_related("campaign")
+                .order_by("campaign__start_date", "campaign_id", "order", "pk")
+            )
+            field.empty_label = _("全部")
+            field.with_campaign = lambda: self.sees_several_campaigns
+        fields["unit"].queryset = visible_units(user).order_by("path")  # type: ignore[attr-defined]
+        fields["unit"].empty_label = _("全部单位")  # type: ignore[attr-defined]
+
+    @cached_property
+    def sees_several_campaigns(self) -> bool:
+        # Asked only while rendering the choices, never for the results alone.
+        return self._campaigns.count() > 1
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return data
+
+    def filters(self) -> SuggestionFilters:
+        """The valid filters; a field with an error (or an unbound form) filters nothing."""
+        if not self.is_bound:
+            return SuggestionFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return SuggestionFilters(
+            campaign=data.get("campaign"),
+            stage=data.get("stage"),
+            topic=data.get("topic"),
+            category=data.get("category"),
+            channel=data.get("channel") or "",
+            unit=data.get("unit"),
+            status=data.get("status") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            q=(data.get("q") or "").strip(),
+        )
+
+
+class SuggestionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新状态"), choices=SuggestionStatus.choices)
+    note = forms.CharField(
+        label=_("办理说明"),
+        required=False,
+        max_length=500,
+        help_text=_("记入办理记录，仅工作人员可见。"),
+    )
+    answer = forms.CharField(
+        label=_("答复居民"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("居民凭回执号查询时可以看到答复；留空则没有答复。"),
+    )

@@ -1,0 +1,128 @@
+"""Reads for the staff pages and exports of suggestions, scoped through `intake.access`."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhongzhi.campaigns.access import visible_campaigns
+from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
+from zhongzhi.intake.access import (
+    can_see_phone,
+    changeable_suggestions,
+    mask_phone,
+    visible_suggestions,
+)
+from zhongzhi.intake.models import Suggestion, SuggestionEvent
+from zhongzhi.intake.search import search_suggestions
+from zhongzhi.org.access import AnyUser
+from zhongzhi.org.models import Unit
+
+
+@dataclass(frozen=True)
+class SuggestionFilters:
+    """What the staff list is narrowed to; every field optional (empty = no filter)."""
+
+    campaign: Campaign | None = None
+    # The stage whose dates hold the submission date.
+    stage: Stage | None = None
+    topic: Topic | None = None
+    category: ParticipantCategory | None = None
+    channel: str = ""
+    # The unit and everything below it.
+    unit: Unit | None = None
+    status: str = ""
+    # Submission dates, both inclusive, in local time.
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    q: str = ""
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Local midnight at the start of `day`, as an aware datetime (index-friendly bounds)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Suggestion]:
+    """The suggestions the user may see that match the filters, newest first."""
+    suggestions = visible_suggestions(user)
+    if filters.campaign is not None:
+        suggestions = suggestions.filter(campaign=filters.campaign)
+    if filters.stage is not None:
+        suggestions = suggestions.filter(
+            campaign_id=filters.stage.campaign_id,
+            submitted_at__gte=start_of_day(filters.stage.start_date),
+            submitted_at__lt=start_of_day(filters.stage.end_date + datetime.timedelta(days=1)),
+        )
+    if filters.topic is not None:
+        suggestions = suggestions.filter(topic=filters.topic)
+    if filters.category is not None:
+        suggestions = suggestions.filter(category=filters.category)
+    if filters.channel:
+        suggestions = suggestions.filter(channel=filters.channel)
+    if filters.unit is not None:
+        suggestions = suggestions.filter(unit__path__startswith=filters.unit.path)
+    if filters.status:
+        suggestions = suggestions.filter(status=filters.status)
+    if filters.date_from is not None:
+        suggestions = suggestions.filter(submitted_at__gte=start_of_day(filters.date_from))
+    if filters.date_to is not None:
+        next_day = filters.date_to + datetime.timedelta(days=1)
+        suggestions = suggestions.filter(submitted_at__lt=start_of_day(next_day))
+    suggestions = search_suggestions(suggestions, filters.q)
+    return suggestions.select_related("campaign", "topic", "category", "unit").order_by(
+        "-submitted_at", "-pk"
+    )
+
+
+def stages_by_campaign(campaign_ids: Iterable[int]) -> dict[int, list[Stage]]:
+    """The stages of these campaigns in one query, for `stage_of`."""
+    stages: dict[int, list[Stage]] = defaultdict(list)
+    for stage in Stage.objects.filter(campaign_id__in=list(campaign_ids)).order_by("order"):
+        stages[stage.campaign_id].append(stage)
+    return stages
+
+
+def stages_for_export(user: AnyUser, filters: SuggestionFilters) -> dict[int, list[Stage]]:
+    if filters.campaign is not None:
+        return stages_by_campaign([filters.campaign.pk])
+    return stages_by_campaign(visible_campaigns(user).values_list("pk", flat=True))
+
+
+def stage_in(stages: Iterable[Stage], day: datetime.date) -> Stage | None:
+    """The stage whose dates hold `day`, if any."""
+    return next((stage for stage in stages if stage.is_current(day)), None)
+
+
+def stage_of(stages: dict[int, list[Stage]], suggestion: Suggestion) -> Stage | None:
+    """The stage whose dates hold the (local) submission date, if any."""
+    day = timezone.localdate(suggestion.submitted_at)
+    return stage_in(stages.get(suggestion.campaign_id, []), day)
+
+
+@dataclass
+class SuggestionDetail:
+    suggestion: Suggestion
+    stage: Stage | None
+    events: list[SuggestionEvent]
+    can_change: bool
+    # The number as this user may see it: whole, masked, or "" when none was given.
+    phone: str
+    phone_masked: bool
+
+
+def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail:
+    """What the detail page shows of a suggestion the user may see (`access_suggestion`)."""
+    phone = suggestion.submitter_phone
+    phone_visible = bool(phone) and can_see_phone(user, suggestion)
+    return SuggestionDetail(
+        suggestion=suggestion,
+        stage=stage_of(stages_by_campaign([suggestion.campaign_id]), suggestion),
+        events=list(suggestion.events.select_related("actor").order_by("at", "pk")),
+        can_change=changeable_suggestions(user).filter(pk=suggestion.pk).exists(),
+        phone=phone if phone_visible else mask_phone(phone),
+        phone_masked=bool(phone) and not phone_visible,
+    )

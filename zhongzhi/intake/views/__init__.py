@@ -1,0 +1,1 @@
+"""Pages of the intake app: `staff` (the scoped workspace) and `public` (residents)."""

@@ -1,0 +1,108 @@
+"""Staff pages for suggestions: the scoped list with filters and search, the detail
+with its history and status change, and the Excel export of the same rows.
+
+Thin views: parse the form, check access, call a selector or service, render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.responses import xlsx_response
+from zhongzhi.intake import services
+from zhongzhi.intake.access import access_suggestion
+from zhongzhi.intake.exports import suggestions_workbook
+from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionStatusForm
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.intake.selectors import (
+    stages_for_export,
+    suggestion_detail,
+    suggestion_list,
+)
+
+PAGE_SIZE = 50
+RESULTS_TARGET = "results"  # the id htmx swaps when the filters change
+
+
+@login_required
+@require_GET
+def suggestion_list_page(request: HttpRequest) -> HttpResponse:
+    form = SuggestionFilterForm(request.GET or None, user=request.user)
+    suggestions = suggestion_list(request.user, form.filters())
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page}
+    if request.headers.get("HX-Target") == RESULTS_TARGET:
+        response = render(request, "intake/staff/partials/results.html", context)
+    else:
+        response = render(request, "intake/staff/list.html", context)
+    patch_vary_headers(response, ["HX-Target"])
+    return response
+
+
+@login_required
+@require_GET
+def suggestion_detail_page(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, suggestion_id)
+    return _render_detail(request, suggestion, status_form=None)
+
+
+@login_required
+@require_POST
+def suggestion_change_status(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, suggestion_id, for_change=True)
+    form = SuggestionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggestion_change_status(
+                suggestion=suggestion,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                answer=form.cleaned_data["answer"],
+                actor=signed_in_user(request),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("状态已更新，已记入办理记录。"))
+            return redirect("intake:detail", suggestion_id=suggestion.pk)
+    return _render_detail(request, suggestion, status_form=form, status=400)
+
+
+def _render_detail(
+    request: HttpRequest,
+    suggestion: Suggestion,
+    *,
+    status_form: SuggestionStatusForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    detail = suggestion_detail(request.user, suggestion)
+    if status_form is None and detail.can_change:
+        status_form = SuggestionStatusForm(
+            initial={"status": suggestion.status, "answer": suggestion.answer}
+        )
+    return render(
+        request,
+        "intake/staff/detail.html",
+        {"detail": detail, "suggestion": suggestion, "status_form": status_form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def suggestion_export(request: HttpRequest) -> HttpResponse:
+    form = SuggestionFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    suggestions = suggestion_list(request.user, filters)
+    content = suggestions_workbook(suggestions, stages_for_export(request.user, filters))
+    name = filters.campaign.name if filters.campaign else _("意见建议")
+    return xlsx_response(content, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
