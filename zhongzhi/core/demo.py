@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, PlanItem, PlanItemStatus
+from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Role, Unit, UnitKind, User
 
@@ -131,6 +132,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
             templates=["7+11", "four-stage"],
         )
         _advance_plan_items(campaign, today)
+    demo_suggestions_create(campaign)
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )

@@ -38,7 +38,8 @@ def clean_phone(raw: str) -> str:
     return phone
 
 
-def _check_text(field: str, value: str, limit: int, *, required: bool) -> str:
+def clean_text(field: str, value: str, limit: int, *, required: bool) -> str:
+    """The text stripped, or a ValidationError on `field`: missing, too long, control chars."""
     if required and not value.strip():
         raise ValidationError({field: _("请填写建议内容。")})
     if len(value) > limit:
@@ -53,7 +54,7 @@ def _check_text(field: str, value: str, limit: int, *, required: bool) -> str:
     return value.strip()
 
 
-def _check_belongs(
+def check_belongs_to_campaign(
     campaign: Campaign,
     topic: Topic | None,
     category: ParticipantCategory | None,
@@ -99,17 +100,17 @@ def suggestion_submit(
             return found, False
     if channel not in Channel.values:
         raise ValidationError({"channel": _("未知的渠道。")})
-    _check_belongs(campaign, topic, category, unit, meeting)
+    check_belongs_to_campaign(campaign, topic, category, unit, meeting)
     suggestion = Suggestion(
         campaign=campaign,
-        text=_check_text("text", text, MAX_TEXT_LENGTH, required=True),
-        title=_check_text("title", title, MAX_TITLE_LENGTH, required=False),
+        text=clean_text("text", text, MAX_TEXT_LENGTH, required=True),
+        title=clean_text("title", title, MAX_TITLE_LENGTH, required=False),
         topic=topic,
         category=category,
         unit=unit,
         meeting=meeting,
         channel=channel,
-        submitter_name="" if anonymous else _check_text("name", submitter_name, 50, required=False),
+        submitter_name="" if anonymous else clean_text("name", submitter_name, 50, required=False),
         submitter_phone=clean_phone(submitter_phone),
         anonymous=anonymous,
         submitted_by=submitted_by,
@@ -161,14 +162,14 @@ def suggestion_change_status(
     previous = suggestion.status
     suggestion.status = status
     if answer is not None:
-        suggestion.answer = _check_text("answer", answer, MAX_TEXT_LENGTH, required=False)
+        suggestion.answer = clean_text("answer", answer, MAX_TEXT_LENGTH, required=False)
     suggestion.save(update_fields=["status", "answer"])
     SuggestionEvent.objects.create(
         suggestion=suggestion,
         actor=actor,
         from_status=previous,
         to_status=status,
-        note=_check_text("note", note, 500, required=False),
+        note=clean_text("note", note, 500, required=False),
     )
     return suggestion
 

@@ -1,0 +1,252 @@
+"""Similar suggestions while a resident types, and keeping the shared index up to date."""
+
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.analysis.test_stores import DANCE_TEAM, HANDRAILS, ROAD, TOP_UP, WATER_PIPES
+from tests.conftest import World
+from tests.factories import CampaignFactory
+from zhongzhi.analysis.models import DuplicateBucketEntry, DuplicateDigest
+from zhongzhi.analysis.similarity import (
+    duplicate_store,
+    index_suggestion,
+    rebuild_index,
+    similar_suggestions,
+)
+from zhongzhi.analysis.stores import DatabaseStore
+from zhongzhi.analysis.tasks import index_suggestion_task
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.intake.models import Suggestion, SuggestionStatus
+from zhongzhi.intake.services import suggestion_change_status, suggestion_submit
+from zhongzhi.triage.dedup import RedisStore
+
+ROAD_WITH_GREETING = "尊敬的领导：您好！" + ROAD + "盼复，谢谢！"
+ROAD_TRADITIONAL = (
+    "紅島路38號樓前的人行道坑窪不平，下雨天積水嚴重。"
+    "老人和孩子出行很不方便，上個月還有人在這裡摔倒。"
+    "建議街道盡快安排施工隊重新鋪設路面，並在路口增設排水口。"
+)
+ROAD_SENTENCE_DROPPED = (
+    "红岛路38号楼前的人行道坑洼不平，下雨天积水严重。"
+    "建议街道尽快安排施工队重新铺设路面，并在路口增设排水口。"
+)
+UNRELATED = "建议在学校门口设置交通信号灯和减速带，早晚接送孩子的家长太多，车辆乱停乱放。"
+
+
+def _submit(campaign: Campaign, text: str, *, index: bool = True) -> Suggestion:
+    suggestion, _ = suggestion_submit(campaign=campaign, text=text, channel="online")
+    if index:
+        index_suggestion(suggestion.pk)
+    return suggestion
+
+
+def _index_rows(campaign: Campaign) -> tuple[set[tuple[int, int, int]], set[tuple[int, bytes]]]:
+    entries = DuplicateBucketEntry.objects.filter(campaign=campaign)
+    digests = DuplicateDigest.objects.filter(campaign=campaign)
+    return (
+        set(entries.values_list("key", "position", "member")),
+        {(member, bytes(digest)) for member, digest in digests.values_list("member", "digest")},
+    )
+
+
+@pytest.fixture
+def road(world: World) -> Suggestion:
+    for text in (HANDRAILS, WATER_PIPES, TOP_UP, DANCE_TEAM):
+        _submit(world.campaign, text)
+    return _submit(world.campaign, ROAD)
+
+
+@pytest.mark.parametrize(
+    "resubmission",
+    [ROAD_WITH_GREETING, ROAD_TRADITIONAL, ROAD_SENTENCE_DROPPED],
+    ids=["greeting-added", "traditional-script", "sentence-dropped"],
+)
+def test_a_resubmission_is_shown_as_a_duplicate(
+    world: World, road: Suggestion, resubmission: str
+) -> None:
+    similar = similar_suggestions(campaign=world.campaign, text=resubmission)
+
+    assert similar[0].suggestion == road
+    assert similar[0].is_duplicate
+    assert similar[0].similarity >= 0.8
+
+
+def test_an_unrelated_text_finds_nothing(world: World, road: Suggestion) -> None:
+    assert similar_suggestions(campaign=world.campaign, text=UNRELATED) == []
+
+
+def test_the_shown_suggestion_carries_its_receipt_code_and_plus_ones(
+    world: World, road: Suggestion
+) -> None:
+    Suggestion.objects.filter(pk=road.pk).update(plus_ones=7, submitter_phone="13800138000")
+
+    [shown] = similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)
+
+    assert (shown.suggestion.receipt_code, shown.suggestion.plus_ones) == (road.receipt_code, 7)
+    assert shown.suggestion.text == ROAD
+    # Personal data is not even loaded for the public box.
+    assert {"submitter_phone", "submitter_name"} <= shown.suggestion.get_deferred_fields()
+
+
+def test_a_suggestion_of_another_campaign_is_never_returned(world: World) -> None:
+    other = CampaignFactory(owner_unit=world.street)
+    _submit(other, ROAD)
+
+    assert similar_suggestions(campaign=world.campaign, text=ROAD) == []
+    mine = _submit(world.campaign, ROAD)
+    assert [s.suggestion for s in similar_suggestions(campaign=world.campaign, text=ROAD)] == [mine]
+
+
+def test_invalid_suggestions_are_not_shown(world: World, road: Suggestion) -> None:
+    suggestion_change_status(suggestion=road, status=SuggestionStatus.INVALID, actor=world.office)
+
+    assert similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING) == []
+
+
+def test_a_very_short_text_returns_nothing(world: World) -> None:
+    _submit(world.campaign, "路灯不亮")
+
+    assert similar_suggestions(campaign=world.campaign, text="路灯不亮") == []
+    assert similar_suggestions(campaign=world.campaign, text="  路 灯 不 亮！") == []
+
+
+def test_at_most_limit_suggestions_are_shown_most_similar_first(world: World) -> None:
+    base = "社区菜市场周边道路狭窄，早上摆摊的商贩占道经营，"
+    texts = [
+        base + "车辆和行人经常堵在一起。",
+        base + "垃圾也没人及时清理。",
+        base + "建议划定临时摊位区域。",
+        base + "希望城管定时巡查。",
+    ]
+    for text in texts:
+        _submit(world.campaign, text)
+
+    similar = similar_suggestions(campaign=world.campaign, text=base, limit=3)
+
+    assert len(similar) == 3
+    assert [s.similarity for s in similar] == sorted((s.similarity for s in similar), reverse=True)
+    assert similar_suggestions(campaign=world.campaign, text=base, limit=0) == []
+
+
+def test_indexing_a_suggestion_twice_changes_nothing(world: World, road: Suggestion) -> None:
+    resubmission = _submit(world.campaign, ROAD_WITH_GREETING)
+    before = _index_rows(world.campaign)
+
+    index_suggestion(road.pk)
+    index_suggestion(resubmission.pk)
+
+    assert _index_rows(world.campaign) == before
+
+
+def test_indexing_a_deleted_suggestion_does_nothing(world: World) -> None:
+    suggestion = _submit(world.campaign, ROAD, index=False)
+    pk = suggestion.pk
+    suggestion.delete()
+
+    index_suggestion(pk)
+
+    assert _index_rows(world.campaign) == (set(), set())
+
+
+def test_the_task_indexes_the_suggestion(world: World) -> None:
+    road = _submit(world.campaign, ROAD, index=False)
+
+    index_suggestion_task.enqueue(road.pk)
+
+    assert similar_suggestions(campaign=world.campaign, text=ROAD_TRADITIONAL)[0].suggestion == road
+
+
+def test_rebuilding_gives_the_index_that_adding_one_by_one_gives(
+    world: World, road: Suggestion
+) -> None:
+    for text in (ROAD_WITH_GREETING, ROAD_TRADITIONAL, ROAD_SENTENCE_DROPPED):
+        _submit(world.campaign, text)
+    incremental = _index_rows(world.campaign)
+    store = DatabaseStore(world.campaign.pk)
+    store.append_to_buckets([12345], 999_999, 64)  # stale: a suggestion since deleted
+    store.put_digest(999_999, b"stale")
+
+    assert rebuild_index(world.campaign.pk) == 8
+    assert _index_rows(world.campaign) == incremental
+
+
+def test_rebuilding_indexes_suggestions_that_never_were(world: World) -> None:
+    for text in (HANDRAILS, ROAD, TOP_UP):
+        _submit(world.campaign, text, index=False)
+    calls: list[tuple[int, int]] = []
+
+    assert rebuild_index(world.campaign.pk, progress=lambda *a: calls.append(a)) == 3
+
+    assert similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)[0].is_duplicate
+    assert calls[0][0] == 0
+    assert calls[-1][0] == calls[-1][1] > 0
+
+
+def test_the_rebuild_command_rebuilds_the_named_campaign(world: World) -> None:
+    _submit(world.campaign, ROAD, index=False)
+
+    out = io.StringIO()
+    call_command("rebuild_duplicate_index", world.campaign.pk, stdout=out, stderr=io.StringIO())
+
+    assert f"campaign {world.campaign.pk}: 1 suggestions indexed" in out.getvalue()
+    assert similar_suggestions(campaign=world.campaign, text=ROAD_TRADITIONAL) != []
+    with pytest.raises(CommandError):
+        call_command("rebuild_duplicate_index", 987654, verbosity=0)
+    with pytest.raises(CommandError):
+        call_command("rebuild_duplicate_index", verbosity=0)
+
+
+# --- the Redis store -------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_index(settings: Any) -> Iterator[None]:
+    """Keep the index in Redis, under a prefix of this test's own."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no Redis at {url}")
+    settings.ZHONGZHI_DUPLICATE_INDEX = "redis"
+    settings.REDIS_URL = url
+    settings.ZHONGZHI_DUPLICATE_INDEX_PREFIX = f"zz:test:{uuid.uuid4().hex}"
+    yield None
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"{settings.ZHONGZHI_DUPLICATE_INDEX_PREFIX}:*"):
+        client.unlink(key)
+
+
+def test_with_redis_a_resubmission_is_found_and_nothing_goes_to_the_database(
+    world: World, redis_index: None
+) -> None:
+    road = _submit(world.campaign, ROAD)
+    _submit(world.campaign, HANDRAILS)
+
+    assert isinstance(duplicate_store(world.campaign.pk), RedisStore)
+    similar = similar_suggestions(campaign=world.campaign, text=ROAD_TRADITIONAL)
+    assert [(s.suggestion, s.is_duplicate) for s in similar] == [(road, True)]
+    assert similar_suggestions(campaign=world.campaign, text=UNRELATED) == []
+    assert _index_rows(world.campaign) == (set(), set())
+
+
+def test_with_redis_a_rebuild_replaces_the_index(world: World, redis_index: None) -> None:
+    road = _submit(world.campaign, ROAD, index=False)
+    store = duplicate_store(world.campaign.pk)
+    store.append_to_buckets([12345], 999_999, 64)
+
+    assert rebuild_index(world.campaign.pk) == 1
+
+    assert store.bucket_members([12345]) == [[]]
+    assert (
+        similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)[0].suggestion == road
+    )

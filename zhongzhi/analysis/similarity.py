@@ -1,0 +1,188 @@
+"""Near-duplicate suggestions: the shared incremental index of each campaign.
+
+* ``similar_suggestions`` answers the "similar suggestions" box while a resident types;
+* ``index_suggestion`` adds one new suggestion (the intake task calls it after commit);
+* ``rebuild_index`` recreates a campaign's index from all its suggestions.
+
+The index holds, per campaign, the canonical suggestion of every duplicate group
+(its first member) in a ``DuplicateStore`` that every app process shares: the database
+by default, Redis when ``settings.ZHONGZHI_DUPLICATE_INDEX == "redis"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+
+from zhongzhi.analysis.stores import DatabaseStore, Progress, lock_campaign_index
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.intake.models import Suggestion, SuggestionStatus
+from zhongzhi.triage.dedup import (
+    DuplicateIndex,
+    DuplicateStore,
+    InMemoryStore,
+    RedisStore,
+    SignatureParams,
+)
+
+# Fewer letters and digits than this say too little to look anything up.
+MIN_QUERY_CHARS: Final = 6
+# Columns a public page may show; the submitter's name and phone are never loaded.
+_PUBLIC_COLUMNS: Final = ("id", "campaign_id", "receipt_code", "title", "text", "plus_ones")
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarSuggestion:
+    suggestion: Suggestion  # only the public fields are loaded
+    similarity: float  # share of the shorter text found in the other (0..1)
+    is_duplicate: bool  # the typed text would join this suggestion's duplicate group
+
+
+# --- the store ------------------------------------------------------------------------
+
+
+def _backend() -> str:
+    backend = getattr(settings, "ZHONGZHI_DUPLICATE_INDEX", "database")
+    if backend not in ("database", "redis"):
+        raise ValueError(f"ZHONGZHI_DUPLICATE_INDEX must be 'database' or 'redis', not {backend!r}")
+    return str(backend)
+
+
+@lru_cache(maxsize=4)
+def _redis_client(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, decode_responses=False)
+
+
+def duplicate_store(campaign_id: int) -> DuplicateStore:
+    """The shared store of a campaign's index, as the settings choose it."""
+    if _backend() == "redis":
+        url = getattr(settings, "REDIS_URL", "redis://127.0.0.1:6379/0")
+        prefix = getattr(settings, "ZHONGZHI_DUPLICATE_INDEX_PREFIX", "zz:dedup")
+        # The fingerprint in the name: changed signature parameters start a new index.
+        fingerprint = SignatureParams().fingerprint
+        return RedisStore(_redis_client(url), f"{prefix}:{campaign_id}:{fingerprint}")
+    return DatabaseStore(campaign_id)
+
+
+def duplicate_index(campaign_id: int) -> DuplicateIndex:
+    return DuplicateIndex(duplicate_store(campaign_id))
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+def similar_suggestions(
+    *, campaign: Campaign, text: str, limit: int = 5
+) -> list[SimilarSuggestion]:
+    """Up to ``limit`` existing suggestions of ``campaign`` similar to ``text``, most
+    similar first. Safe for the public page: invalid (spam) suggestions are left out and
+    only public fields are loaded."""
+    if limit <= 0 or sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS:
+        return []
+    # Ask for spares: some candidates may be invalid, or deleted since they were indexed.
+    matches = duplicate_index(campaign.pk).query(text, top_k=2 * limit)
+    if not matches:
+        return []
+    found = {s.pk: s for s in _public_suggestions(campaign.pk, [m.id for m in matches])}
+    similar = [
+        SimilarSuggestion(found[m.id], m.overlap, m.duplicate) for m in matches if m.id in found
+    ]
+    return similar[:limit]
+
+
+def _public_suggestions(campaign_id: int, ids: list[int]) -> Any:
+    """The non-invalid suggestions of the campaign among ``ids``, with the public fields
+    only. A raw query: it runs on every keystroke pause, and compiling the equivalent
+    ORM query costs several times more than running it."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(map(quote, _PUBLIC_COLUMNS))
+    sql = (
+        f"SELECT {columns} FROM {quote(Suggestion._meta.db_table)} "
+        f"WHERE {quote('campaign_id')} = %s AND {quote('status')} <> %s "
+        f"AND {quote('id')} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    return Suggestion.objects.raw(sql, [campaign_id, SuggestionStatus.INVALID.value, *ids])
+
+
+# --- writes ---------------------------------------------------------------------------
+
+
+def index_suggestion(suggestion_id: int) -> None:
+    """Add one suggestion to its campaign's index. Indexing it again changes nothing: it
+    then finds itself as its own duplicate, and a bucket that already names a canonical
+    for an exact text keeps it."""
+    row = Suggestion.objects.filter(pk=suggestion_id).values_list("campaign_id", "text").first()
+    if row is None:  # deleted before the task ran
+        return
+    campaign_id, text = row
+    # One campaign's additions run one at a time, so that two near-identical texts sent
+    # at the same moment cannot both become canonicals.
+    with transaction.atomic():
+        lock_campaign_index(campaign_id)
+        duplicate_index(campaign_id).add(suggestion_id, text)
+
+
+class _Capture(InMemoryStore):
+    """Keeps what ``DuplicateIndex.build`` bulk-loads, to write it to the shared store."""
+
+    loaded: tuple[np.ndarray, np.ndarray, dict[int, bytes]] | None = None
+
+    def bulk_load(self, keys: Any, members: Any, digests: dict[int, bytes]) -> None:
+        self.loaded = (keys, members, digests)
+
+
+def rebuild_index(campaign_id: int, progress: Progress | None = None) -> int:
+    """Recreate a campaign's index from all its suggestions (in id order, as they were
+    submitted); return how many were indexed. ``progress(done, total)`` is called as the
+    rows are written.
+
+    Grouping runs first, outside any lock; then the old index is replaced in one
+    transaction under the campaign's lock (readers keep the old one until commit on the
+    database store), and suggestions that arrived meanwhile are added one by one.
+    """
+    ids, texts = _suggestions(campaign_id)
+    capture = _Capture()
+    DuplicateIndex.build(ids, texts, capture)
+    if capture.loaded is None:
+        raise RuntimeError("DuplicateIndex.build no longer bulk-loads an InMemoryStore")
+    keys, members, digests = capture.loaded
+    store = duplicate_store(campaign_id)
+    with transaction.atomic():
+        lock_campaign_index(campaign_id)
+        if isinstance(store, DatabaseStore):
+            store.replace_all(keys, members, digests, progress)
+        elif isinstance(store, RedisStore):
+            total = int(keys.size) + len(digests)
+            if progress:
+                progress(0, total)
+            store.clear()  # Redis has no transaction here: lookups miss until refilled
+            entries = list(zip(keys.tolist(), members.tolist(), strict=True))
+            store.append_many(entries, DuplicateIndex().match_params.bucket_cap)
+            store.put_digests(digests)
+            if progress:
+                progress(total, total)
+        # Suggestions committed since the read (a Python set difference: SQLite limits
+        # the number of parameters of one query).
+        now = Suggestion.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True)
+        late_ids = sorted(set(now) - set(ids))
+        if late_ids:
+            late = dict(Suggestion.objects.filter(pk__in=late_ids).values_list("pk", "text"))
+            DuplicateIndex(store).add_many(late_ids, [late[pk] for pk in late_ids])
+    return len(ids) + len(late_ids)
+
+
+def _suggestions(campaign_id: int) -> tuple[list[int], list[str]]:
+    ids: list[int] = []
+    texts: list[str] = []
+    rows = Suggestion.objects.filter(campaign_id=campaign_id).order_by("pk")
+    for pk, text in rows.values_list("pk", "text").iterator(chunk_size=5000):
+        ids.append(pk)
+        texts.append(text)
+    return ids, texts
