@@ -211,3 +211,10 @@ TASKS = {
         "QUEUES": ["default", "triage"],
     }
 }
+
+# Where the incremental near-duplicate index lives: "database" (shared by every app
+# process, the default) or "redis" (REDIS_URL).
+ZHONGZHI_DUPLICATE_INDEX = env_str("ZHONGZHI_DUPLICATE_INDEX", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Behind a proxy that sets X-Forwarded-For, rate limits count the address it gives.
+ZHONGZHI_TRUSTED_PROXY = env_bool("ZHONGZHI_TRUSTED_PROXY", False)

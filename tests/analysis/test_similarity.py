@@ -250,3 +250,14 @@ def test_with_redis_a_rebuild_replaces_the_index(world: World, redis_index: None
     assert (
         similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)[0].suggestion == road
     )
+
+
+def test_a_new_submission_is_indexed_once_it_is_committed(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    text = "红岛路5号门前的护栏被车撞坏了，老人孩子经过很危险，建议尽快修复护栏。"
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = suggestion_submit(campaign=world.campaign, text=text, channel="online")
+    found = similar_suggestions(campaign=world.campaign, text="您好！" + text)
+    assert [item.suggestion.pk for item in found] == [first.pk]
+    assert found[0].is_duplicate

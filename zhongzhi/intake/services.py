@@ -3,6 +3,7 @@
 import datetime
 import re
 import unicodedata
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhongzhi.analysis.tasks import index_suggestion_task
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -138,6 +140,8 @@ def _insert(suggestion: Suggestion) -> Suggestion:
                     actor=suggestion.submitted_by,
                     to_status=SuggestionStatus.RECEIVED,
                 )
+                # Into the shared duplicate index once it is committed, off the request.
+                transaction.on_commit(partial(index_suggestion_task.enqueue, suggestion.pk))
                 return suggestion
         except IntegrityError:
             suggestion.pk = None
