@@ -27,6 +27,10 @@ SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
         "import_units",
     ),
     "import-accounts": ("从 Excel 批量导入账号并生成一次性密码表。", "import_accounts"),
+    "generate-suggestions": (
+        "从给定的消息文件生成任意规模的建议（如 151,681 条），用于压测和大规模演示。",
+        "generate_suggestions",
+    ),
     "triage": ("对建议做分流：规范化、去重、分类、热点聚类和评分（不需要数据库）。", None),
     "manage": ("运行任意 Django 管理命令（开发和运维用）。", None),
 }
