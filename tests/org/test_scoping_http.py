@@ -203,3 +203,14 @@ def test_anonymous_is_sent_to_login(world: World) -> None:
     response = Client().get(reverse("campaigns:detail", args=[world.campaign.pk]))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_admin_filters_do_not_name_campaigns_out_of_scope(world: World) -> None:
+    from tests.factories import CampaignFactory, UnitFactory
+
+    CampaignFactory(name="崂山区大讨论", owner_unit=UnitFactory(name="崂山区", parent=world.city))
+    campaign_services.topic_add(campaign=world.campaign, name="营商环境")
+    client = world.client_for(world.office)
+    page = client.get(reverse("admin:campaigns_topic_changelist")).content.decode()
+    assert "营商环境" in page
+    assert "崂山区大讨论" not in page

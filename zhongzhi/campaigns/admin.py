@@ -43,19 +43,19 @@ class CampaignAdmin(CampaignScopedAdmin):
 @admin.register(Topic)
 class TopicAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "order"]
-    list_filter = ["campaign"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(ParticipantCategory)
 class ParticipantCategoryAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "order"]
-    list_filter = ["campaign"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(PlanItem)
 class PlanItemAdmin(CampaignScopedAdmin):
     list_display = ["title", "campaign", "stage", "kind", "status"]
-    list_filter = ["campaign", "status", "kind"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter), "status", "kind"]
     search_fields = ["title"]
     filter_horizontal = ["lead_units"]
 
@@ -63,5 +63,5 @@ class PlanItemAdmin(CampaignScopedAdmin):
 @admin.register(Stage)
 class StageAdmin(CampaignScopedAdmin):
     list_display = ["name", "campaign", "order", "start_date", "end_date"]
-    list_filter = ["campaign"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = ["order"]
