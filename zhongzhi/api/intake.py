@@ -41,6 +41,7 @@ from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake import access as intake_access
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionEvent
 from zhongzhi.intake.receipt_codes import format_receipt_code, parse_receipt_code
+from zhongzhi.intake.selectors import suggestion_by_idempotency_key
 from zhongzhi.intake.services import suggestion_submit
 from zhongzhi.org.models import Unit, User, unit_code_validator
 
@@ -218,7 +219,7 @@ def suggestion_submit_public(
     campaign = _public_campaign(campaign_id)
     key = _clean_key(idempotency_key)
     if key:
-        earlier = Suggestion.objects.filter(campaign=campaign, idempotency_key=key).first()
+        earlier = suggestion_by_idempotency_key(campaign, key)
         if earlier is not None:
             if earlier.text != payload.text.strip():
                 raise IdempotencyConflict

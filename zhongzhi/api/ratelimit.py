@@ -1,10 +1,5 @@
-"""Per-client rate limits for the API: a fixed-window counter in Django's cache.
-
-The default cache is a database table that every server process shares, so a limit
-holds across processes. The counter is `cache.add` (starts the window) then
-`cache.incr`; on the database cache `incr` is a read and a write, so under a burst
-of parallel requests a few may slip through: good enough for a throttle, and exact
-on Redis or memcached.
+"""Per-client rate limits for the API: fixed-window counters in the database
+(`core.ratelimit`), shared by every server process, one statement a request.
 
 The client is the remote address. Behind a proxy that we trust
 (`ZHONGZHI_TRUSTED_PROXY = True`), it is the last address of `X-Forwarded-For`, the
@@ -19,11 +14,11 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from zhongzhi.api.models import ApiToken
+from zhongzhi.core.ratelimit import count_request
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "submit": (30, 60),  # public single submissions per client
@@ -71,16 +66,10 @@ def hit(scope: str, identity: str) -> tuple[bool, int]:
     window_index = int(now // window)
     retry_after = max(1, math.ceil((window_index + 1) * window - now))
     digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    key = f"zz-ratelimit:{scope}:{digest}:{window_index}"
-    if cache.add(key, 1, timeout=window + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between add and incr: start a new one
-            cache.add(key, 1, timeout=window + 5)
-            count = 1
-    return count <= limit, retry_after
+    allowed, _ends_in = count_request(
+        f"api:{scope}:{window}:{digest}", limit=limit, window=window, now=now
+    )
+    return allowed, retry_after
 
 
 class FixedWindowThrottle(BaseThrottle):

@@ -48,3 +48,29 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {JobState.SUCCEEDED, JobState.FAILED}
+
+
+class RateCounter(models.Model):
+    """Requests counted in one fixed window for one client and scope (rate limits).
+
+    One row per (key, window); `core.ratelimit.count_request` bumps it with a single
+    upsert, which every server process shares through the database.
+    """
+
+    key = models.CharField(max_length=100)
+    window_index = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    # Epoch seconds after which the row can go.
+    expires = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_index"], name="rate_counter_unique_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.count}"

@@ -126,3 +126,20 @@ def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail
         phone=phone if phone_visible else mask_phone(phone),
         phone_masked=bool(phone) and not phone_visible,
     )
+
+
+def suggestion_by_idempotency_key(campaign: Campaign, key: str) -> Suggestion | None:
+    """The suggestion a retried request already created, if any.
+
+    The `exclude` repeats the unique index's condition, so that SQLite uses the
+    partial index instead of scanning the campaign; `order_by()` drops the default
+    ordering the lookup does not need.
+    """
+    if not key:
+        return None
+    return (
+        Suggestion.objects.filter(campaign=campaign, idempotency_key=key)
+        .exclude(idempotency_key="")
+        .order_by()
+        .first()
+    )

@@ -24,6 +24,7 @@ from zhongzhi.intake.models import (
     SuggestionStatus,
 )
 from zhongzhi.intake.receipt_codes import new_receipt_code
+from zhongzhi.intake.selectors import suggestion_by_idempotency_key
 from zhongzhi.org.models import Unit, User
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -96,10 +97,8 @@ def suggestion_submit(
     this campaign, nothing is written and the first suggestion comes back.
     """
     idempotency_key = idempotency_key.strip()[:80]
-    if idempotency_key:
-        earlier = Suggestion.objects.filter(campaign=campaign, idempotency_key=idempotency_key)
-        if found := earlier.first():
-            return found, False
+    if earlier := suggestion_by_idempotency_key(campaign, idempotency_key):
+        return earlier, False
     if channel not in Channel.values:
         raise ValidationError({"channel": _("未知的渠道。")})
     check_belongs_to_campaign(campaign, topic, category, unit, meeting)

@@ -7,11 +7,9 @@ and the similar-suggestions box never show a name or a phone number.
 import hashlib
 import re
 import secrets
-import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.ratelimit import count_request
 from zhongzhi.intake import posters
 from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatus
 from zhongzhi.intake.public_forms import ReceiptLookupForm, SuggestionForm
@@ -60,17 +59,11 @@ def _over_limit(request: HttpRequest, scope: str) -> bool:
     """Count one request in a fixed window per client address; True past the limit."""
     limits = getattr(settings, "ZHONGZHI_PUBLIC_RATE_LIMITS", {})
     limit, window = limits.get(scope, DEFAULT_LIMITS[scope])
-    window_index = int(time.time() // window)
     client = hashlib.sha256(_client_address(request).encode()).hexdigest()[:24]
-    key = f"zz-public:{scope}:{client}:{window_index}"
-    if cache.add(key, 1, timeout=window + 5):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+    allowed, _ends_in = count_request(
+        f"public:{scope}:{window}:{client}", limit=limit, window=window
+    )
+    return not allowed
 
 
 def _browser_id(request: HttpRequest) -> tuple[str, bool]:
