@@ -17,4 +17,5 @@ urlpatterns = [
     path("c/", include("zhongzhi.intake.public_urls")),
     path("api/", include("zhongzhi.api.urls")),
     path("tokens/", include("zhongzhi.api.token_urls")),
+    path("analysis/", include("zhongzhi.analysis.urls")),
 ]

@@ -1,6 +1,8 @@
-"""The shared near-duplicate index of a campaign, as two tables (see ``stores.py``).
+"""The shared near-duplicate index of a campaign, as two tables (see ``stores.py``),
+and what triage found (``SuggestionTriage``, ``HotIssue``), with the topic labels staff
+gave and the topic models trained on them.
 
-These rows are derived data: ``rebuild_duplicate_index`` recreates them from the
+The index rows are derived data: ``rebuild_duplicate_index`` recreates them from the
 campaign's suggestions at any time. A member is a suggestion's primary key, kept as a
 plain integer (the triage library knows ids, not rows).
 """
@@ -8,7 +10,9 @@ plain integer (the triage library knows ids, not rows).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhongzhi.campaigns.models import Campaign
+from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.org.models import User
 
 
 class DuplicateBucketEntry(models.Model):
@@ -62,3 +66,169 @@ class DuplicateDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ({len(self.digest)} B)"
+
+
+# --- triage results -------------------------------------------------------------------
+#
+# Written by ``services.campaign_triage`` from the triage library's batch result, all of
+# a campaign at once; derived data like the index above (run triage again to rebuild).
+
+
+class HotIssue(models.Model):
+    """A hot issue of a campaign: many suggestions, from several places, about one thing.
+
+    A campaign's hot issues are replaced as a whole by every triage run, in one
+    transaction; ``rank`` 1 is the hottest.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="hot_issues"
+    )
+    rank = models.PositiveIntegerField(_("排名"))
+    label = models.CharField(_("名称"), max_length=200)
+    representative = models.ForeignKey(
+        Suggestion,
+        verbose_name=_("代表性建议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    size = models.PositiveIntegerField(_("建议数"), default=0)
+    likes = models.PositiveIntegerField(_("附议数"), default=0)
+    places = models.JSONField(_("涉及地点"), default=list, blank=True)
+    groups = models.JSONField(_("涉及人群"), default=list, blank=True)
+    units = models.JSONField(_("涉及单位"), default=list, blank=True)
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    heat = models.FloatField(_("热度"), default=0.0)
+    # A few sentences of the members as written (the hottest issues only).
+    summary = models.TextField(_("摘要"), blank=True)
+    first_at = models.DateTimeField(_("最早提交"), null=True, blank=True)
+    last_at = models.DateTimeField(_("最近提交"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("热点问题")
+        verbose_name_plural = _("热点问题")
+        ordering = ["campaign", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "rank"], name="hot_issue_unique_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.label}"
+
+
+class SuggestionTriage(models.Model):
+    """What triage found about one suggestion: its duplicate group, topic guess, hot
+    issue, keywords and how concrete and actionable it is (score, with reasons)."""
+
+    suggestion = models.OneToOneField(
+        Suggestion,
+        verbose_name=_("意见建议"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="triage",
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The primary key of the group's canonical (first) suggestion: stable across runs.
+    group = models.BigIntegerField(_("重复组"))
+    canonical = models.BooleanField(_("组内首条"), default=True)
+    group_size = models.PositiveIntegerField(_("组内条数"), default=1)
+    topic_guess = models.ForeignKey(
+        Topic,
+        verbose_name=_("推测方面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topic_confidence = models.FloatField(_("推测把握"), default=0.0)
+    topic_evidence = models.JSONField(_("推测依据"), default=list, blank=True)
+    issue = models.ForeignKey(
+        HotIssue,
+        verbose_name=_("热点问题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    score = models.FloatField(_("可办性评分"), default=0.0)
+    reasons = models.JSONField(_("评分理由"), default=list, blank=True)
+    triaged_at = models.DateTimeField(_("分析时间"))
+
+    class Meta:
+        verbose_name = _("分流结果")
+        verbose_name_plural = _("分流结果")
+        indexes = [
+            models.Index(fields=["campaign", "group"], name="triage_campaign_group"),
+            models.Index(fields=["campaign", "score"], name="triage_campaign_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} · {self.group}"
+
+
+class TopicLabel(models.Model):
+    """A topic staff gave a suggestion while screening: the training data of the
+    campaign's topic model. (A topic chosen by a resident or an import is not a label.)"""
+
+    suggestion = models.OneToOneField(
+        Suggestion,
+        verbose_name=_("意见建议"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="topic_label",
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("方面"), on_delete=models.CASCADE, related_name="+"
+    )
+    labelled_by = models.ForeignKey(
+        User,
+        verbose_name=_("标注人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    labelled_at = models.DateTimeField(_("标注时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("方面标注")
+        verbose_name_plural = _("方面标注")
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} → {self.topic_id}"
+
+
+class TopicModelVersion(models.Model):
+    """One trained topic model of a campaign; triage uses the newest."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("活动"),
+        on_delete=models.CASCADE,
+        related_name="topic_models",
+    )
+    trained_at = models.DateTimeField(_("训练时间"), auto_now_add=True)
+    label_count = models.PositiveIntegerField(_("标注数"))
+    topics = models.JSONField(_("方面"), default=list)
+    # Macro-F1 of a 3-fold cross-validation on the labels; None when not measured.
+    macro_f1 = models.FloatField(_("宏平均 F1"), null=True, blank=True)
+    # ``TopicModel.save`` writes a directory (JSON + npz, no pickle); kept as a tar.gz.
+    archive = models.BinaryField(_("模型文件"))
+
+    class Meta:
+        verbose_name = _("方面模型")
+        verbose_name_plural = _("方面模型")
+        ordering = ["campaign", "-trained_at", "-pk"]
+        get_latest_by = ["trained_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.trained_at:%Y-%m-%d %H:%M}"

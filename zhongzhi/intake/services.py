@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhongzhi.analysis.tasks import index_suggestion_task
+from zhongzhi.analysis.tasks import index_suggestion_task, schedule_campaign_triage
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -141,6 +141,10 @@ def _insert(suggestion: Suggestion) -> Suggestion:
                 )
                 # Into the shared duplicate index once it is committed, off the request.
                 transaction.on_commit(partial(index_suggestion_task.enqueue, suggestion.pk))
+                # Topics, hot issues and scores: at most one campaign run per window.
+                transaction.on_commit(
+                    partial(schedule_campaign_triage, suggestion.campaign_id), robust=True
+                )
                 return suggestion
         except IntegrityError:
             suggestion.pk = None

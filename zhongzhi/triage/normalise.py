@@ -507,7 +507,7 @@ def _number_runs_to_delete(
 def _fold_runs(codes: npt.NDArray[np.uint32], tables: _Tables) -> npt.NDArray[np.uint32]:
     """Masked numbers to ``#``, spaces only between two letters/numbers, repeated
     punctuation collapsed: all decided on the original positions, deleted in one pass
-    (none of the three changes what another one sees)."""
+    (punctuation runs are judged as they stand once the other deletions are done)."""
     kind = tables.kind[codes]
     delete: list[npt.NDArray[np.int64]] = []
 
@@ -535,7 +535,11 @@ def _fold_runs(codes: npt.NDArray[np.uint32], tables: _Tables) -> npt.NDArray[np
 
     puncts = np.flatnonzero(kind == _KIND_PUNCT)
     if puncts.size > 1:
-        repeated = (puncts[1:] == puncts[:-1] + 1) & (codes[puncts[1:]] == codes[puncts[:-1]])
+        # Adjacent once the deleted spaces and digits are gone ('« »' -> '""' -> '"'):
+        # shift each position back by the deletions before it.
+        gone = np.sort(np.concatenate(delete))
+        shifted = puncts - np.searchsorted(gone, puncts)
+        repeated = (shifted[1:] == shifted[:-1] + 1) & (codes[puncts[1:]] == codes[puncts[:-1]])
         delete.append(puncts[1:][repeated])
 
     deleted = np.concatenate(delete)

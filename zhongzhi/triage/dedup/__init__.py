@@ -9,7 +9,12 @@ See ``signatures`` for the fingerprints and ``matching`` for the decision.
 from zhongzhi.triage.dedup.batch import DuplicateGroups, SimilarPair, find_duplicate_groups
 from zhongzhi.triage.dedup.index import DuplicateIndex
 from zhongzhi.triage.dedup.matching import Match, MatchParams
-from zhongzhi.triage.dedup.signatures import SignatureParams, matching_keys
+from zhongzhi.triage.dedup.signatures import (
+    SignatureParams,
+    compute_signatures,
+    keys_from_normalised,
+    matching_keys,
+)
 from zhongzhi.triage.dedup.stores import DuplicateStore, InMemoryStore, RedisStore
 
 __all__ = [
@@ -22,6 +27,8 @@ __all__ = [
     "RedisStore",
     "SignatureParams",
     "SimilarPair",
+    "compute_signatures",
     "find_duplicate_groups",
+    "keys_from_normalised",
     "matching_keys",
 ]

@@ -113,15 +113,17 @@ def find_candidates(
     """The ``top_k`` canonicals sharing the most buckets (at least ``min_hits``; ties to
     the smaller id).
 
-    A full bucket (``bucket_cap`` canonicals) is skipped: its key is a common phrase
-    that says nothing about which suggestion this is, and counting it would make every
-    lookup touch many unrelated canonicals."""
+    A full anchor bucket (``bucket_cap`` canonicals) is skipped: its key is a common
+    phrase that says nothing about which suggestion this is, and counting it would make
+    every lookup touch many unrelated canonicals."""
     # Keys come exact key first (if any), then band keys, then anchor keys; band keys
     # are all below ANCHOR_KEYS_FROM and anchor keys above, so one bisection splits them.
     start = 1 if bucket_keys and bucket_keys[0] == exact_key else 0
     first_anchor = bisect.bisect_left(bucket_keys, ANCHOR_KEYS_FROM, lo=start)
     cap = p.bucket_cap
-    band_lists = [ids for ids in members[start:first_anchor] if ids and len(ids) < cap]
+    # A full band bucket still counts: it holds texts very like this one (a popular
+    # suggestion's first copies); only full anchor buckets are common phrases.
+    band_lists = [ids for ids in members[start:first_anchor] if ids]
     anchor_lists = [ids for ids in members[first_anchor:] if ids and len(ids) < cap]
     exact_ids = members[0] if start else ()
     if not band_lists and not anchor_lists and not exact_ids:

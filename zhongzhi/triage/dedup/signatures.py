@@ -137,7 +137,12 @@ def _word_table() -> npt.NDArray[np.bool_]:
 
 def matching_keys(texts: Sequence[str]) -> list[str]:
     """``normalise`` each text, then keep only letters, digits and ``#``."""
-    normalised = normalise_many(texts)
+    return keys_from_normalised(normalise_many(texts))
+
+
+def keys_from_normalised(normalised: Sequence[str]) -> list[str]:
+    """Matching keys of texts that are already ``normalise``d (skips normalising again:
+    pass the result as ``compute_signatures(..., keys=...)``)."""
     if not normalised:
         return []
     codes, starts = _flat_codes(normalised)

@@ -1,0 +1,1 @@
+"""The intake load benchmark's server side: bench settings and the baseline view."""

@@ -1,0 +1,269 @@
+"""Where a submit's time goes: SQL per request and a cProfile, in one process.
+
+    .venv/bin/python bench/load/profile_submit.py [--db sqlite|postgresql] [-n 300]
+
+Sets up a throwaway database like `bench/intake_load.py` (data dir in /tmp; for
+PostgreSQL a throwaway database), then sends `n` requests to the real submit endpoint
+and to the baseline through Django's full request handler (every middleware, the
+bench URLconf) with `django.test.Client`, one at a time. Prints CPU ms per request,
+the SQL statements of one request of each, and cProfile's top entries for submit.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("-n", type=int, default=300)
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--top", type=int, default=0, help="also print cProfile's top N")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="zhongzhi-profile-"))
+    pg_name = f"zhongzhi_profile_{os.getpid()}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load.settings"
+    os.environ["ZHONGZHI_DATA_DIR"] = str(data_dir)
+    if args.db == "postgresql":
+        import psycopg
+
+        with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{pg_name}"'.encode())
+        os.environ["DATABASE_URL"] = f"{args.pg_url}/{pg_name}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    try:
+        return _profile(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.db == "postgresql":
+            import psycopg
+
+            with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'.encode())
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _normalise(sql: str) -> str:
+    sql = re.sub(r"'[^']*'", "?", sql)
+    sql = re.sub(r"\b\d+\b", "?", sql)
+    sql = re.sub(r"SELECT .*? FROM", "SELECT … FROM", sql)
+    sql = re.sub(r"INSERT INTO (\S+) .*", r"INSERT INTO \1 …", sql)
+    return sql[:110]
+
+
+def _profile(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.load.client import make_payloads
+    from zhongzhi.core.demo import demo_create
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    campaign = demo_create().campaign
+    payloads = make_payloads(997)
+    client = Client(HTTP_HOST="127.0.0.1")
+    paths = {
+        "submit": f"/api/campaigns/{campaign.pk}/suggestions",
+        "baseline": f"/bench/baseline/{campaign.pk}/",
+    }
+
+    def post(endpoint: str, i: int) -> int:
+        response = client.post(
+            paths[endpoint],
+            data=payloads[i % len(payloads)],
+            content_type="application/json",
+            headers={"Idempotency-Key": f"prof-{endpoint}-{uuid.uuid4().hex}"},
+        )
+        return response.status_code
+
+    for endpoint in paths:  # warm up: imports, first queries
+        for i in range(20):
+            assert post(endpoint, i) in (200, 201), endpoint
+
+    print(f"{connection.vendor}: {args.n} requests each, one at a time, full middleware stack")
+    for endpoint in paths:
+        started_cpu, started = time.process_time(), time.perf_counter()
+        for i in range(args.n):
+            post(endpoint, i)
+        cpu = (time.process_time() - started_cpu) / args.n * 1000
+        wall = (time.perf_counter() - started) / args.n * 1000
+        with CaptureQueriesContext(connection) as queries:
+            post(endpoint, 1)
+        print(
+            f"\n{endpoint}: {cpu:.2f} ms CPU, {wall:.2f} ms wall per request, "
+            f"{len(queries)} SQL statements:"
+        )
+        for statement, count in Counter(_normalise(q["sql"]) for q in queries).items():
+            print(f"  {count}× {statement}")
+
+    _components(campaign, args.n, payloads)
+    _table_size(campaign)
+
+    if args.top:
+        # CPU time only (process_time), so that waiting for the database is not counted.
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for i in range(args.n):
+            post("submit", i)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(
+            args.top
+        )
+        print("\ncProfile of submit (CPU, cumulative; the profiler inflates Python-heavy parts):")
+        print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+    return 0
+
+
+def _timed(n: int, work: Callable[[int], object]) -> tuple[float, float]:
+    """(CPU ms, wall ms) per call of work(i), i in range(n)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for i in range(n):
+        work(i)
+    return (time.process_time() - cpu) / n * 1000, (time.perf_counter() - wall) / n * 1000
+
+
+def _components(campaign: Any, n: int, payloads: list[bytes]) -> None:
+    """Each step of a submit on its own (product functions called as they are)."""
+    import json
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from zhongzhi.api import intake as api_intake
+    from zhongzhi.api import ratelimit
+    from zhongzhi.intake import services
+    from zhongzhi.intake.models import Channel, Suggestion
+    from zhongzhi.intake.receipt_codes import new_receipt_code
+
+    texts = [json.loads(body)["text"] for body in payloads]
+
+    def new(i: int) -> Suggestion:
+        return Suggestion(
+            campaign=campaign,
+            text=texts[i % len(texts)],
+            channel=Channel.API,
+            submitted_at=timezone.now(),
+            idempotency_key=f"part-{uuid.uuid4().hex}",
+        )
+
+    parts: list[tuple[str, Callable[[int], object]]] = [
+        (
+            "rate limiter: ratelimit.hit (DB cache add + incr)",
+            lambda i: ratelimit.hit("submit", "addr:x"),
+        ),
+        (
+            "campaign + owner unit (_public_campaign)",
+            lambda i: api_intake._public_campaign(campaign.pk),
+        ),
+        ("topics + categories (_CampaignChoices)", lambda i: api_intake._CampaignChoices(campaign)),
+        (
+            "idempotency look-up, as written (done twice)",
+            lambda i: Suggestion.objects.filter(campaign=campaign, idempotency_key=f"m{i}").first(),
+        ),
+        (
+            "  the same, unordered and index-usable (what-if)",
+            lambda i: (
+                Suggestion.objects.filter(campaign=campaign, idempotency_key=f"m{i}")
+                .exclude(idempotency_key="")
+                .order_by()
+                .first()
+            ),
+        ),
+        (
+            "insert suggestion + event, atomic (services._insert)",
+            lambda i: services._insert(new(i)),
+        ),
+        (
+            "baseline: one Suggestion.objects.create",
+            lambda i: Suggestion.objects.create(
+                campaign_id=campaign.pk,
+                receipt_code=new_receipt_code(),
+                text=texts[i % len(texts)],
+                channel=Channel.API,
+                submitted_at=timezone.now(),
+                idempotency_key=f"base-{uuid.uuid4().hex}",
+            ),
+        ),
+    ]
+    print(f"\neach step alone ({connection.vendor}, {n} calls each): CPU ms, wall ms per call")
+    for label, work in parts:
+        cpu, wall = _timed(n, work)
+        print(f"  {cpu:6.2f} {wall:7.2f}  {label}")
+
+
+def _table_size(campaign: Any) -> None:
+    """The idempotency look-up as the campaign grows (SQLite cannot use the partial index)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from zhongzhi.intake.models import Channel, Suggestion
+    from zhongzhi.intake.receipt_codes import new_receipt_code
+
+    print("\nidempotency look-up vs suggestions in the campaign (CPU ms, wall ms per call):")
+    for target in (10_000, 50_000):
+        have = Suggestion.objects.filter(campaign=campaign).count()
+        Suggestion.objects.bulk_create(
+            [
+                Suggestion(
+                    campaign=campaign,
+                    receipt_code=new_receipt_code(),
+                    text="居民楼下路灯经常不亮，建议尽快安排维修。",
+                    channel=Channel.API,
+                    submitted_at=timezone.now(),
+                    idempotency_key=f"fill-{uuid.uuid4().hex}",
+                )
+                for _ in range(max(0, target - have))
+            ],
+            batch_size=2000,
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE intake_suggestion")
+        as_written = _timed(
+            100,
+            lambda i: Suggestion.objects.filter(campaign=campaign, idempotency_key=f"m{i}").first(),
+        )
+        fixed = _timed(
+            100,
+            lambda i: (
+                Suggestion.objects.filter(campaign=campaign, idempotency_key=f"m{i}")
+                .exclude(idempotency_key="")
+                .order_by()
+                .first()
+            ),
+        )
+        print(
+            f"  {target:>6} rows: as written {as_written[0]:6.2f} {as_written[1]:7.2f}; "
+            f"index-usable {fixed[0]:6.2f} {fixed[1]:7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Reads of triage results, already scoped to the caller.
+
+* ``hot_issue_list`` / ``hot_issue_members``: a campaign's hot issues, ranked, and the
+  members of one, as far as the user may see them (``intake.access.visible_suggestions``);
+* ``annotate_triage`` / ``apply_triage_filters``: the triage columns and filters of the
+  staff suggestion list (with ``analysis/partials/triage_cells.html``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+
+from zhongzhi.analysis.models import HotIssue, SuggestionTriage, TopicLabel, TopicModelVersion
+from zhongzhi.campaigns.access import can_manage_campaign, visible_campaigns
+from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.intake.access import visible_suggestions
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.org.access import AnyUser
+
+# --- hot issues -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HotIssueRow:
+    """A hot issue as one user sees it: the whole issue's figures, and of its members
+    only what they may see."""
+
+    issue: HotIssue
+    visible_members: int
+    # The representative suggestion, when this user may see it.
+    representative: Suggestion | None
+    # Sentences of the members as written: only for a user who sees every member.
+    summary: list[str]
+    heat_percent: int  # of the hottest issue in the list, for the bar
+
+    @property
+    def sees_all(self) -> bool:
+        return self.visible_members >= self.issue.size
+
+
+def access_hot_issue(user: AnyUser, issue_id: int) -> HotIssue:
+    """A hot issue of a campaign the user can see; 404 otherwise (or when missing)."""
+    try:
+        return HotIssue.objects.select_related("campaign").get(
+            pk=issue_id, campaign__in=visible_campaigns(user)
+        )
+    except HotIssue.DoesNotExist:
+        raise Http404 from None
+
+
+def hot_issue_list(user: AnyUser, campaign: Campaign, *, limit: int = 100) -> list[HotIssueRow]:
+    """The campaign's hot issues, hottest first, for a user who can see the campaign
+    (``campaigns.access.access_campaign``). Four queries, however many issues."""
+    issues = list(HotIssue.objects.filter(campaign=campaign).order_by("rank")[:limit])
+    if not issues:
+        return []
+    ids = [issue.pk for issue in issues]
+    visible = visible_suggestions(user).filter(campaign=campaign)
+    counts = dict(
+        SuggestionTriage.objects.filter(issue_id__in=ids, suggestion__in=visible.values("pk"))
+        .values("issue_id")
+        .annotate(n=Count("pk"))
+        .values_list("issue_id", "n")
+    )
+    representatives = {
+        s.pk: s
+        for s in visible.filter(
+            pk__in=[i.representative_id for i in issues if i.representative_id]
+        ).select_related("unit")
+    }
+    hottest = max((issue.heat for issue in issues), default=0.0) or 1.0
+    rows: list[HotIssueRow] = []
+    for issue in issues:
+        seen = counts.get(issue.pk, 0)
+        rows.append(
+            HotIssueRow(
+                issue=issue,
+                visible_members=seen,
+                representative=representatives.get(issue.representative_id or 0),
+                summary=issue.summary.splitlines() if seen >= issue.size else [],
+                heat_percent=max(2, round(100 * issue.heat / hottest)),
+            )
+        )
+    return rows
+
+
+def hot_issue_members(user: AnyUser, issue: HotIssue) -> QuerySet[Suggestion]:
+    """The members of a hot issue the user may see: duplicate groups together (their
+    first suggestion leading), the largest and most concrete first."""
+    return (
+        visible_suggestions(user)
+        .filter(triage__issue=issue)
+        .select_related("unit", "topic", "triage", "triage__topic_guess")
+        .order_by(
+            "-triage__group_size", "triage__group", "-triage__canonical", "-triage__score", "pk"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TriageStatus:
+    """What the "run triage" page shows about the last run and the topic model."""
+
+    triaged: int
+    suggestions: int
+    last_run: datetime.datetime | None
+    issues: int
+    model: TopicModelVersion | None
+    labels: int
+
+
+def triage_status(campaign: Campaign) -> TriageStatus:
+    triage = SuggestionTriage.objects.filter(campaign=campaign).aggregate(
+        n=Count("pk"), last=Max("triaged_at")
+    )
+    return TriageStatus(
+        triaged=triage["n"],
+        suggestions=Suggestion.objects.filter(campaign=campaign).count(),
+        last_run=triage["last"],
+        issues=HotIssue.objects.filter(campaign=campaign).count(),
+        model=TopicModelVersion.objects.filter(campaign=campaign)
+        .defer("archive")
+        .order_by("-trained_at", "-pk")
+        .first(),
+        labels=TopicLabel.objects.filter(campaign=campaign).count(),
+    )
+
+
+def can_run_triage(user: AnyUser, campaign: Campaign) -> bool:
+    """The office of the campaign runs triage and sees the run page."""
+    return can_manage_campaign(user, campaign)
+
+
+# --- the staff suggestion list ----------------------------------------------------------
+
+
+def annotate_triage(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Load each suggestion's triage row (and its topic guess and hot issue) in the same
+    query. ``suggestion.triage`` raises ``DoesNotExist`` for one not triaged yet, which
+    templates show as empty (``analysis/partials/triage_cells.html``)."""
+    return queryset.select_related("triage", "triage__topic_guess", "triage__issue")
+
+
+def apply_triage_filters(
+    queryset: QuerySet[Suggestion],
+    *,
+    issue: HotIssue | int | None = None,
+    topic_guess: Topic | int | None = None,
+    min_score: float | None = None,
+    canonical_only: bool = False,
+    group: int | None = None,
+) -> QuerySet[Suggestion]:
+    """Narrow a suggestion queryset by what triage found; None / False = no filter."""
+    if issue is not None:
+        queryset = queryset.filter(triage__issue=issue)
+    if topic_guess is not None:
+        queryset = queryset.filter(triage__topic_guess=topic_guess)
+    if min_score is not None:
+        queryset = queryset.filter(triage__score__gte=min_score)
+    if canonical_only:
+        queryset = queryset.filter(triage__canonical=True)
+    if group is not None:
+        queryset = queryset.filter(triage__group=group)
+    return queryset
+
+
+def issue_choices(campaign: Campaign, *, limit: int = 50) -> QuerySet[HotIssue]:
+    """The hottest issues of a campaign, for the list's "hot issue" filter."""
+    return HotIssue.objects.filter(campaign=campaign).order_by("rank")[:limit]
