@@ -554,3 +554,29 @@ def test_admin_masks_the_phone_for_a_reader(
         client, reverse("admin:intake_suggestion_change", args=[suggestions["hongdaolu"].pk])
     )
     assert HDL_PHONE not in form
+
+
+def test_the_list_shows_and_filters_what_triage_found(world: World) -> None:
+    from zhongzhi.analysis.services import campaign_triage
+    from zhongzhi.intake.services import suggestion_submit
+
+    text = "建议在红岛路5号门前加装护栏，车辆经常冲上人行道，老人孩子经过很危险。"
+    for variant in [text, "您好！" + text, text + "盼复。"]:
+        suggestion_submit(
+            campaign=world.campaign, text=variant, channel="online", unit=world.hongdaolu
+        )
+    suggestion_submit(
+        campaign=world.campaign,
+        text="希望社区多组织广场舞和合唱活动。",
+        channel="online",
+        unit=world.hongdaolu,
+    )
+    campaign_triage(world.campaign.pk)
+    client = world.client_for(world.office)
+    everything = client.get(reverse("intake:list"), {"campaign": world.campaign.pk})
+    assert everything.context["page"].paginator.count == 4
+    assert 'data-testid="triage-score"' in everything.content.decode()
+    one_per_group = client.get(
+        reverse("intake:list"), {"campaign": world.campaign.pk, "canonical_only": "on"}
+    )
+    assert one_per_group.context["page"].paginator.count == 2

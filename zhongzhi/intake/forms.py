@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from zhongzhi.analysis.models import HotIssue
 from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
 from zhongzhi.core.forms import DateInput
@@ -64,6 +65,16 @@ class SuggestionFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("提交日期从"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+    issue = forms.ModelChoiceField(
+        label=_("热点问题"), queryset=HotIssue.objects.none(), required=False
+    )
+    topic_guess = CampaignPartChoiceField(
+        label=_("推测方面"), queryset=Topic.objects.none(), required=False
+    )
+    min_score = forms.IntegerField(
+        label=_("可办性不低于"), min_value=0, max_value=100, required=False
+    )
+    canonical_only = forms.BooleanField(label=_("重复的只列首条"), required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,6 +95,17 @@ class SuggestionFilterForm(forms.Form):
             field.empty_label = _("全部")
             field.with_campaign = lambda: self.sees_several_campaigns
         fields["unit"].queryset = visible_units(user).order_by("path")  # type: ignore[attr-defined]
+        fields["issue"].queryset = (  # type: ignore[attr-defined]
+            HotIssue.objects.filter(campaign__in=campaigns, rank__lte=50).order_by(
+                "campaign", "rank"
+            )
+        )
+        fields["issue"].empty_label = _("全部")  # type: ignore[attr-defined]
+        topic_guess = fields["topic_guess"]
+        assert isinstance(topic_guess, CampaignPartChoiceField)
+        topic_guess.queryset = fields["topic"].queryset  # type: ignore[attr-defined]
+        topic_guess.empty_label = _("全部")
+        topic_guess.with_campaign = lambda: self.sees_several_campaigns
         fields["unit"].empty_label = _("全部单位")  # type: ignore[attr-defined]
 
     @cached_property
@@ -115,6 +137,10 @@ class SuggestionFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             q=(data.get("q") or "").strip(),
+            issue=data.get("issue"),
+            topic_guess=data.get("topic_guess"),
+            min_score=data.get("min_score"),
+            canonical_only=bool(data.get("canonical_only")),
         )
 
 

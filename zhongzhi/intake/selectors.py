@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhongzhi.analysis.models import HotIssue
+from zhongzhi.analysis.selectors import annotate_triage, apply_triage_filters
 from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
 from zhongzhi.intake.access import (
@@ -39,6 +41,12 @@ class SuggestionFilters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     q: str = ""
+    # What triage found (zhongzhi.analysis): hot issue, guessed topic, least score,
+    # and one row per near-duplicate group.
+    issue: HotIssue | None = None
+    topic_guess: Topic | None = None
+    min_score: int | None = None
+    canonical_only: bool = False
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -73,6 +81,13 @@ def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Sugge
         next_day = filters.date_to + datetime.timedelta(days=1)
         suggestions = suggestions.filter(submitted_at__lt=start_of_day(next_day))
     suggestions = search_suggestions(suggestions, filters.q)
+    suggestions = apply_triage_filters(
+        annotate_triage(suggestions),
+        issue=filters.issue,
+        topic_guess=filters.topic_guess,
+        min_score=filters.min_score,
+        canonical_only=filters.canonical_only,
+    )
     return suggestions.select_related("campaign", "topic", "category", "unit").order_by(
         "-submitted_at", "-pk"
     )
