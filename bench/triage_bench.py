@@ -233,7 +233,7 @@ def warm_up() -> None:
 
     from zhongzhi.triage.keywords import default_segmenter
 
-    for name in ("jieba", "scipy.cluster.hierarchy", "sklearn.cluster", "sklearn.decomposition"):
+    for name in ("scipy.cluster.hierarchy", "sklearn.cluster", "sklearn.decomposition"):
         importlib.import_module(name)
 
     default_segmenter().cut("路灯坏了")
@@ -338,37 +338,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
     # --- growth ---
-    xs = np.log(np.array(sizes, dtype=np.float64))
+    full = len(items)
+    n = np.array(sizes, dtype=np.float64)
     totals = np.array([_median(table[s], lambda r: r.timings["total"]) for s in sizes])
     cpus = np.array([_median(table[s], lambda r: r.cpu) for s in sizes])
-    slope = float(np.polyfit(xs, np.log(totals), 1)[0]) if len(sizes) > 1 else 1.0
-    cpu_slope = float(np.polyfit(xs, np.log(cpus), 1)[0]) if len(sizes) > 1 else 1.0
-    full = len(items)
-    print()
-    print(
-        f"growth: wall ∝ n^{slope:.2f}, CPU ∝ n^{cpu_slope:.2f} (1.00 = linear); "
-        f"{sizes[0]:,} -> {full:,} texts is x{full / sizes[0]:.1f} the texts and "
-        f"x{totals[-1] / totals[0]:.1f} the wall time, x{cpus[-1] / cpus[0]:.1f} the CPU time"
-    )
-    million = 1_000_000
-    scale = million / full
     memory = np.array([_median(table[s], lambda r: r.peak_pss_mb) for s in sizes])
-    per_text, fixed = (
-        np.polyfit(np.array(sizes, dtype=np.float64), memory, 1)
-        if len(sizes) > 1
-        else (memory[-1] / full, 0.0)
-    )
-    print(
-        f"memory: {fixed:.0f} MB fixed + {per_text * 1e3:.1f} KB per suggestion (linear fit "
-        "of the peak PSS)"
-    )
-    print(
-        f"a million suggestions on this machine: about {totals[-1] * scale**slope:.0f} s wall "
-        f"({cpus[-1] * scale**cpu_slope:.0f} CPU s) and "
-        f"{(fixed + per_text * million) / 1024:.1f} GB at the measured growth; split over "
-        "task workers as in bench/README.md (per-text stages in shards, near-duplicates "
-        "through the shared index, hot issues per topic)"
-    )
+    print()
+    if len(sizes) > 1:
+        # Fixed costs (loading jieba's dictionary, segmenting the keyword sample, keywords
+        # and summaries of the 50 hottest issues) do not grow with the batch, so the
+        # exponent of a power law understates growth; a straight line t = a + b n says
+        # both what is fixed and what each suggestion costs.
+        slope = float(np.polyfit(np.log(n), np.log(totals), 1)[0])
+        per_text, fixed = np.polyfit(n, totals, 1)
+        cpu_per_text, cpu_fixed = np.polyfit(n, cpus, 1)
+        mem_per_text, mem_fixed = np.polyfit(n, memory, 1)
+        fitted = fixed + per_text * n
+        r2 = 1 - float(np.sum((totals - fitted) ** 2) / np.sum((totals - totals.mean()) ** 2))
+        print(
+            f"growth: wall = {fixed:.1f} s + {per_text * 1e6:.0f} µs x n (R² {r2:.3f}); "
+            f"CPU = {cpu_fixed:.1f} s + {cpu_per_text * 1e6:.0f} µs x n; "
+            f"power-law exponent of the wall time {slope:.2f} (1.00 = linear)"
+        )
+        print(
+            f"  {sizes[0]:,} -> {full:,} texts is x{full / sizes[0]:.1f} the texts, "
+            f"x{totals[-1] / totals[0]:.1f} the wall time and x{cpus[-1] / cpus[0]:.1f} the "
+            f"CPU time; µs per text beyond the fixed part at each size: "
+            + ", ".join(f"{(t - fixed) / s * 1e6:.0f}" for t, s in zip(totals, sizes, strict=True))
+        )
+        print(
+            f"memory: {mem_fixed:.0f} MB fixed + {mem_per_text * 1e3:.1f} KB per suggestion "
+            "(linear fit of the peak PSS, the corpus itself included)"
+        )
+        million = 1_000_000
+        print(
+            f"a million suggestions in one batch on this machine: about "
+            f"{fixed + per_text * million:.0f} s wall ({cpu_fixed + cpu_per_text * million:.0f} "
+            f"CPU s) and {(mem_fixed + mem_per_text * million) / 1024:.1f} GB; see "
+            "bench/README.md for splitting it over task workers on several machines"
+        )
 
     # --- near-duplicates against datasketch ---
     runs = table[full]

@@ -549,6 +549,13 @@ class _Child:
         with contextlib.suppress(OSError):  # the child is gone; result() notices
             self._conn.send_bytes(payload)
 
+    def stop(self) -> None:
+        """End the child when the parent gives up (an exception, an interrupt)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=5)
+        self._conn.close()
+
     def result(self) -> _SideResult | None:
         try:
             status, payload = self._conn.recv()
@@ -628,12 +635,20 @@ def triage_batch(
 
         child = _Child(work)
 
-    group, canonical = timed("duplicates", lambda: _duplicate_groups(texts, normalised))
-    duplicate = ~np.asarray(canonical, dtype=np.bool_)
     side: _SideResult | None = None
+    try:
+        group, canonical = timed("duplicates", lambda: _duplicate_groups(texts, normalised))
+        duplicate = ~np.asarray(canonical, dtype=np.bool_)
+        if child is not None:
+            child.send_flags(duplicate)
+            issues, issue_of = timed(
+                "hot_issues", lambda: _hot_issues(items, texts, group, segmenter)
+            )
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
     if child is not None:
-        child.send_flags(duplicate)
-        issues, issue_of = timed("hot_issues", lambda: _hot_issues(items, texts, group, segmenter))
         side = child.result()
         if side is not None:
             for stage in ("topics", "keywords", "scores"):
