@@ -239,6 +239,13 @@ def warm_up() -> None:
     default_segmenter().cut("路灯坏了")
 
 
+def _r2(x: np.ndarray, y: np.ndarray) -> float:
+    """How well a straight line fits (1 = exactly)."""
+    fitted = np.polyval(np.polyfit(x, y, 1), x)
+    spread = float(np.sum((y - y.mean()) ** 2))
+    return 1 - float(np.sum((y - fitted) ** 2)) / spread if spread else 1.0
+
+
 def _stage(runs: Sequence[Run], stage: str) -> float:
     return statistics.median(r.timings.get(stage, 0.0) for r in runs)
 
@@ -353,18 +360,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_text, fixed = np.polyfit(n, totals, 1)
         cpu_per_text, cpu_fixed = np.polyfit(n, cpus, 1)
         mem_per_text, mem_fixed = np.polyfit(n, memory, 1)
-        fitted = fixed + per_text * n
-        r2 = 1 - float(np.sum((totals - fitted) ** 2) / np.sum((totals - totals.mean()) ** 2))
         print(
-            f"growth: wall = {fixed:.1f} s + {per_text * 1e6:.0f} µs x n (R² {r2:.3f}); "
-            f"CPU = {cpu_fixed:.1f} s + {cpu_per_text * 1e6:.0f} µs x n; "
-            f"power-law exponent of the wall time {slope:.2f} (1.00 = linear)"
+            f"growth: CPU = {cpu_fixed:.1f} s + {cpu_per_text * 1e6:.0f} µs x n "
+            f"(R² {_r2(n, cpus):.3f}); wall = {fixed:.1f} s + {per_text * 1e6:.0f} µs x n "
+            f"(R² {_r2(n, totals):.3f}); power-law exponent of the wall time {slope:.2f}"
         )
+        marginal = np.diff(cpus) / np.diff(n) * 1e6
         print(
             f"  {sizes[0]:,} -> {full:,} texts is x{full / sizes[0]:.1f} the texts, "
             f"x{totals[-1] / totals[0]:.1f} the wall time and x{cpus[-1] / cpus[0]:.1f} the "
-            f"CPU time; µs per text beyond the fixed part at each size: "
-            + ", ".join(f"{(t - fixed) / s * 1e6:.0f}" for t, s in zip(totals, sizes, strict=True))
+            "CPU time; CPU µs per added text between consecutive sizes (constant = linear): "
+            + ", ".join(f"{m:.0f}" for m in marginal)
         )
         print(
             f"memory: {mem_fixed:.0f} MB fixed + {mem_per_text * 1e3:.1f} KB per suggestion "

@@ -298,8 +298,12 @@ def _progress_bar(
         "scores": "评分",
     }
 
+    started: set[str] = set()
+
     def progress(stage: str, done: int, total: int) -> None:
-        if done == 0 and total > 0:
+        # Each stage reports twice: when it starts, then when it ends.
+        if stage not in started:
+            started.add(stage)
             bar.set_description(f"分流：{names.get(stage, stage)}")
         else:
             bar.update(1)

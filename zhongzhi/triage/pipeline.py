@@ -269,8 +269,8 @@ def _hot_issues(
         issues.append(
             replace(
                 issue,
-                representative_id=items[cast(int, issue.representative_id)].id,
-                member_ids=[items[i].id for i in members],
+                representative_id=_clean_str(items[cast(int, issue.representative_id)].id),
+                member_ids=[_clean_str(items[i].id) for i in members],
             )
         )
     return issues, issue_of
