@@ -107,6 +107,15 @@ def chinese_by_default() -> None:
     translation.activate("zh-hans")
 
 
+@pytest.fixture(autouse=True)
+def fresh_campaign_choices() -> None:
+    # Each process keeps campaigns' choices for a few seconds; ids come back after a
+    # test's rollback, so each test starts with none kept.
+    from zhongzhi.campaigns.selectors import forget_campaign_choices
+
+    forget_campaign_choices()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail loudly when the suite would silently run on the wrong database."""
     import os

@@ -18,7 +18,10 @@ SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
         "在 http://127.0.0.1:8000 提供平台。",
         None,
     ),
-    "worker": ("运行后台任务（Excel 导入、分流）的工作进程；serve 会自动启动一个。", "db_worker"),
+    "worker": (
+        "运行后台任务（Excel 导入、分流）并跟进新提交的建议的工作进程；serve 会自动启动一个。",
+        "worker",
+    ),
     "demo": ("创建演示活动和各角色的演示账号（可重复运行，不会重复创建）。", "demo"),
     "migrate": ("创建或升级数据库表。", None),
     "createsuperuser": ("创建一个拥有全部权限的管理员账号。", "createsuperuser"),

@@ -14,13 +14,14 @@ from tests.conftest import World
 from tests.factories import CampaignFactory
 from zhongzhi.analysis.models import DuplicateBucketEntry, DuplicateDigest
 from zhongzhi.analysis.similarity import (
+    REBUILD_AT,
     duplicate_store,
-    index_suggestion,
+    index_new_suggestions,
     rebuild_index,
     similar_suggestions,
 )
 from zhongzhi.analysis.stores import DatabaseStore
-from zhongzhi.analysis.tasks import index_suggestion_task
+from zhongzhi.analysis.tasks import follow_new_suggestions
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.services import suggestion_change_status, suggestion_submit
@@ -42,7 +43,7 @@ UNRELATED = "建议在学校门口设置交通信号灯和减速带，早晚接�
 def _submit(campaign: Campaign, text: str, *, index: bool = True) -> Suggestion:
     suggestion, _ = suggestion_submit(campaign=campaign, text=text, channel="online")
     if index:
-        index_suggestion(suggestion.pk)
+        index_new_suggestions()
     return suggestion
 
 
@@ -137,29 +138,59 @@ def test_at_most_limit_suggestions_are_shown_most_similar_first(world: World) ->
 def test_indexing_a_suggestion_twice_changes_nothing(world: World, road: Suggestion) -> None:
     resubmission = _submit(world.campaign, ROAD_WITH_GREETING)
     before = _index_rows(world.campaign)
+    # As after a crash between indexing and marking the suggestions indexed.
+    Suggestion.objects.filter(pk__in=[road.pk, resubmission.pk]).update(in_duplicate_index=False)
 
-    index_suggestion(road.pk)
-    index_suggestion(resubmission.pk)
+    assert index_new_suggestions() == {world.campaign.pk: 2}
 
     assert _index_rows(world.campaign) == before
+    assert index_new_suggestions() == {}
 
 
-def test_indexing_a_deleted_suggestion_does_nothing(world: World) -> None:
+def test_a_deleted_suggestion_is_never_indexed(world: World) -> None:
     suggestion = _submit(world.campaign, ROAD, index=False)
-    pk = suggestion.pk
     suggestion.delete()
 
-    index_suggestion(pk)
-
+    assert index_new_suggestions() == {}
     assert _index_rows(world.campaign) == (set(), set())
 
 
-def test_the_task_indexes_the_suggestion(world: World) -> None:
+def test_the_follower_indexes_new_suggestions_oldest_first_in_batches(world: World) -> None:
+    other = CampaignFactory(owner_unit=world.district)
     road = _submit(world.campaign, ROAD, index=False)
+    pipes = _submit(other, WATER_PIPES, index=False)
+    _submit(world.campaign, ROAD_TRADITIONAL, index=False)
 
-    index_suggestion_task.enqueue(road.pk)
+    assert similar_suggestions(campaign=world.campaign, text=ROAD) == []  # not yet
+    assert index_new_suggestions(limit=2) == {world.campaign.pk: 1, other.pk: 1}
+    assert index_new_suggestions(limit=2) == {world.campaign.pk: 1}
 
-    assert similar_suggestions(campaign=world.campaign, text=ROAD_TRADITIONAL)[0].suggestion == road
+    found = similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)
+    assert [s.suggestion for s in found] == [road]  # the resubmission joined its group
+    assert similar_suggestions(campaign=other, text=WATER_PIPES)[0].suggestion == pipes
+    assert not Suggestion.objects.filter(in_duplicate_index=False).exists()
+
+
+def test_a_bulk_import_is_indexed_by_one_rebuild(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("zhongzhi.analysis.similarity.REBUILD_AT", 3)
+    rebuilt: list[int] = []
+    real_rebuild = rebuild_index
+    monkeypatch.setattr(
+        "zhongzhi.analysis.similarity.rebuild_index",
+        lambda campaign_id: rebuilt.append(campaign_id) or real_rebuild(campaign_id),
+    )
+    texts = [HANDRAILS, WATER_PIPES, TOP_UP, DANCE_TEAM, ROAD, ROAD_TRADITIONAL]
+    suggestions = [_submit(world.campaign, text, index=False) for text in texts]
+
+    assert index_new_suggestions(limit=2) == {world.campaign.pk: 6}
+
+    assert rebuilt == [world.campaign.pk]
+    found = similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)
+    assert found[0].suggestion == suggestions[4]
+    assert index_new_suggestions() == {}
+    assert REBUILD_AT > 100  # the real threshold: a one-by-one pass is never a rebuild
 
 
 def test_rebuilding_gives_the_index_that_adding_one_by_one_gives(
@@ -252,12 +283,18 @@ def test_with_redis_a_rebuild_replaces_the_index(world: World, redis_index: None
     )
 
 
-def test_a_new_submission_is_indexed_once_it_is_committed(
-    world: World, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_submission_is_indexed_by_the_follower_and_its_campaign_triaged(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scheduled: list[int] = []
+    monkeypatch.setattr("zhongzhi.analysis.tasks.schedule_campaign_triage", scheduled.append)
     text = "红岛路5号门前的护栏被车撞坏了，老人孩子经过很危险，建议尽快修复护栏。"
-    with django_capture_on_commit_callbacks(execute=True):
-        first, _ = suggestion_submit(campaign=world.campaign, text=text, channel="online")
+    first, _ = suggestion_submit(campaign=world.campaign, text=text, channel="online")
+
+    assert follow_new_suggestions() == 1
+
     found = similar_suggestions(campaign=world.campaign, text="您好！" + text)
     assert [item.suggestion.pk for item in found] == [first.pk]
     assert found[0].is_duplicate
+    assert scheduled == [world.campaign.pk]
+    assert follow_new_suggestions() == 0

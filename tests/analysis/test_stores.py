@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from tests.conftest import World
 from tests.factories import CampaignFactory
 from zhongzhi.analysis.models import DuplicateBucketEntry
-from zhongzhi.analysis.stores import DatabaseStore, lock_campaign_index
+from zhongzhi.analysis.stores import BatchStore, DatabaseStore, lock_campaign_index
 from zhongzhi.triage.dedup import DuplicateIndex, DuplicateStore, InMemoryStore
 from zhongzhi.triage.resubmit import ResubmissionRates, generate
 
@@ -107,6 +107,31 @@ def test_database_store_gives_the_same_results_as_the_in_memory_store(world: Wor
     for text in [*texts, "请在学校门口设置交通信号灯和减速带，早晚接送孩子的车辆太多。"]:
         assert in_database.query(text, top_k=5) == in_memory.query(text, top_k=5)
         assert in_database.duplicate_of(text) == in_memory.duplicate_of(text)
+
+
+def test_a_batch_store_writes_what_adding_one_by_one_writes(world: World) -> None:
+    ids, texts = _corpus()
+    other = CampaignFactory(owner_unit=world.street)
+    half = len(ids) // 2
+    one_by_one = DuplicateIndex(DatabaseStore(other.pk))
+    batched = DatabaseStore(world.campaign.pk)
+    DuplicateIndex(batched).add_many(ids[:half], texts[:half])  # already in the database
+
+    with transaction.atomic():
+        lock_campaign_index(world.campaign.pk)
+        batch = BatchStore(batched)
+        groups = DuplicateIndex(batch).add_many(ids[half:], texts[half:])
+        assert DatabaseStore(world.campaign.pk).get_digests(ids[half:]) == [None] * (
+            len(ids) - half
+        )  # nothing written before the flush
+        batch.flush()
+
+    assert one_by_one.add_many(ids, texts)[half:] == groups
+    rows = DuplicateBucketEntry.objects.order_by("key", "position")
+    assert list(rows.filter(campaign=world.campaign).values_list("key", "position", "member")) == (
+        list(rows.filter(campaign=other).values_list("key", "position", "member"))
+    )
+    assert batched.get_digests(ids) == DatabaseStore(other.pk).get_digests(ids)
 
 
 def test_two_processes_see_each_others_additions(world: World) -> None:

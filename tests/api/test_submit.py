@@ -1,6 +1,7 @@
 """Public single submission: receipt codes, idempotency, bad input, rate limit."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.api.conftest import post_json, submit_url
@@ -64,6 +65,24 @@ def test_idempotency_key_reused_for_other_text_is_refused(world: World, api: Cli
     other = post_json(api, submit_url(world.campaign.pk), {"text": "乙"}, **headers)
     assert other.status_code == 422
     assert is_chinese(other.json()["detail"])
+    assert Suggestion.objects.count() == 1
+
+
+# Foreign keys are checked when the transaction commits: a real one here.
+@pytest.mark.django_db(transaction=True)
+def test_a_topic_deleted_by_another_process_is_a_chinese_400_not_a_500(
+    world: World, api: Client, topic: Topic
+) -> None:
+    url = submit_url(world.campaign.pk)
+    assert post_json(api, url, {"text": "先提一条"}).status_code == 201  # choices now kept
+    # Deleted where this process's kept choices do not hear of it (another server process).
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Topic._meta.db_table} WHERE id = %s", [topic.pk])
+
+    response = post_json(api, url, {"text": "再提一条", "topic_id": topic.pk})
+
+    assert response.status_code == 422, response.json()
+    assert "已被删除" in response.json()["errors"]["topic"][0]
     assert Suggestion.objects.count() == 1
 
 

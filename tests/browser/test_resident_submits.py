@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from zhongzhi.analysis.similarity import index_suggestion
+from zhongzhi.analysis.similarity import index_new_suggestions
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.services import suggestion_submit
@@ -37,7 +37,7 @@ def test_resident_submits_on_a_phone_and_follows_the_receipt(live_server, browse
     campaign_services.topic_add(campaign=campaign, name="营商环境")
     campaign_services.topic_add(campaign=campaign, name="提高为民服务水平")
     road, _created = suggestion_submit(campaign=campaign, text=ROAD, channel="online")
-    index_suggestion(road.pk)
+    index_new_suggestions()
 
     context = browser.new_context(
         viewport={"width": 390, "height": 844},

@@ -16,7 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.conftest import World
-from zhongzhi.analysis.similarity import index_suggestion
+from zhongzhi.analysis.similarity import index_new_suggestions
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake import posters
@@ -383,7 +383,7 @@ def test_similar_box_lists_existing_suggestions_with_their_counts(world: World) 
         submitter_name="王秀兰",
         submitter_phone="13987654321",
     )
-    index_suggestion(road.pk)
+    index_new_suggestions()
     Suggestion.objects.filter(pk=road.pk).update(plus_ones=7)
     typed = (
         "红岛路38号楼前的人行道坑洼不平，下雨天积水严重。"
@@ -405,7 +405,7 @@ def test_similar_box_is_empty_for_short_text_and_ignores_invalid_suggestions(
     world: World,
 ) -> None:
     spam, _created = suggestion_submit(campaign=world.campaign, text=ROAD, channel="online")
-    index_suggestion(spam.pk)
+    index_new_suggestions()
     suggestion_change_status(suggestion=spam, status=SuggestionStatus.INVALID, actor=world.office)
     url = reverse("public:similar", args=[world.campaign.pk])
     client = Client()

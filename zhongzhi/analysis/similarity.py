@@ -1,7 +1,7 @@
 """Near-duplicate suggestions: the shared incremental index of each campaign.
 
 * ``similar_suggestions`` answers the "similar suggestions" box while a resident types;
-* ``index_suggestion`` adds one new suggestion (the intake task calls it after commit);
+* ``index_new_suggestions`` adds new suggestions (the background worker calls it in a loop);
 * ``rebuild_index`` recreates a campaign's index from all its suggestions.
 
 The index holds, per campaign, the canonical suggestion of every duplicate group
@@ -19,7 +19,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
-from zhongzhi.analysis.stores import DatabaseStore, Progress, lock_campaign_index
+from zhongzhi.analysis.stores import BatchStore, DatabaseStore, Progress, lock_campaign_index
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.triage.dedup import (
@@ -114,19 +114,56 @@ def _public_suggestions(campaign_id: int, ids: list[int]) -> Any:
 # --- writes ---------------------------------------------------------------------------
 
 
-def index_suggestion(suggestion_id: int) -> None:
-    """Add one suggestion to its campaign's index. Indexing it again changes nothing: it
-    then finds itself as its own duplicate, and a bucket that already names a canonical
-    for an exact text keeps it."""
-    row = Suggestion.objects.filter(pk=suggestion_id).values_list("campaign_id", "text").first()
-    if row is None:  # deleted before the task ran
-        return
-    campaign_id, text = row
-    # One campaign's additions run one at a time, so that two near-identical texts sent
-    # at the same moment cannot both become canonicals.
-    with transaction.atomic():
-        lock_campaign_index(campaign_id)
-        duplicate_index(campaign_id).add(suggestion_id, text)
+# Above this many waiting suggestions in one campaign (a bulk import, a first index),
+# its whole index is rebuilt: grouping in bulk is far faster than one by one.
+REBUILD_AT: Final = 2000
+INDEX_BATCH: Final = 500
+
+
+def index_new_suggestions(limit: int = INDEX_BATCH) -> dict[int, int]:
+    """Add suggestions not yet in their campaign's index to it, oldest first, up to
+    ``limit`` (a campaign with more than ``REBUILD_AT`` waiting is rebuilt whole instead);
+    return {campaign id: suggestions indexed}.
+
+    The background worker calls this in a loop, so that a submission writes one row and
+    nothing else. Safe to run in several processes and again after a crash: one
+    campaign's additions run one at a time under its lock, and a suggestion indexed twice
+    finds itself as its own duplicate, which changes nothing.
+    """
+    waiting = Suggestion.objects.filter(in_duplicate_index=False).order_by("pk")
+    rows = list(waiting.values_list("pk", "campaign_id", "text")[:limit])
+    by_campaign: dict[int, list[tuple[int, str]]] = {}
+    for pk, campaign_id, text in rows:
+        by_campaign.setdefault(campaign_id, []).append((pk, text))
+    indexed: dict[int, int] = {}
+    for campaign_id, members in by_campaign.items():
+        if len(rows) == limit:
+            ids = list(waiting.filter(campaign_id=campaign_id).values_list("pk", flat=True))
+            if len(ids) > REBUILD_AT:
+                # Everything committed is rebuilt, so every id read before is in it.
+                rebuild_index(campaign_id)
+                _mark_indexed(ids)
+                indexed[campaign_id] = len(ids)
+                continue
+        with transaction.atomic():
+            lock_campaign_index(campaign_id)
+            store = duplicate_store(campaign_id)
+            if isinstance(store, DatabaseStore):
+                store = BatchStore(store)
+            DuplicateIndex(store).add_many(
+                [pk for pk, _text in members], [text for _pk, text in members]
+            )
+            if isinstance(store, BatchStore):
+                store.flush()
+            _mark_indexed([pk for pk, _text in members])
+        indexed[campaign_id] = len(members)
+    return indexed
+
+
+def _mark_indexed(ids: list[int]) -> None:
+    for start in range(0, len(ids), 900):  # SQLite's limit on a query's parameters
+        chunk = ids[start : start + 900]
+        Suggestion.objects.filter(pk__in=chunk).update(in_duplicate_index=True)
 
 
 class _Capture(InMemoryStore):

@@ -201,6 +201,74 @@ class DatabaseStore:
                     progress(done, total)
 
 
+class BatchStore:
+    """A campaign's ``DatabaseStore`` as one batch of additions sees it.
+
+    Each bucket and digest is read from the database once; the batch's own additions
+    are kept in memory (so later texts of the batch see earlier ones) and ``flush``
+    writes them in two statements. About two statements per added text instead of
+    eight. Use inside ``transaction.atomic`` with ``lock_campaign_index`` held, so that
+    no other writer changes the buckets between the reads and the flush.
+    """
+
+    def __init__(self, base: DatabaseStore) -> None:
+        self.base = base
+        self._members: dict[int, list[int]] = {}
+        self._digests: dict[int, bytes | None] = {}
+        self._new_entries: list[DuplicateBucketEntry] = []
+        self._new_digests: dict[int, bytes] = {}
+
+    def _load(self, keys: Iterable[int]) -> None:
+        missing = [key for key in dict.fromkeys(keys) if key not in self._members]
+        if missing:
+            self._members.update(zip(missing, self.base.bucket_members(missing), strict=True))
+
+    def bucket_members(self, keys: Sequence[int]) -> list[list[int]]:
+        self._load(int(key) for key in keys)
+        return [list(self._members[int(key)]) for key in keys]
+
+    def append_to_buckets(self, keys: Sequence[int], member: int, cap: int) -> None:
+        wanted = list(dict.fromkeys(int(key) for key in keys))
+        self._load(wanted)
+        for key in wanted:
+            held = self._members[key]
+            if len(held) < cap:  # positions have no gaps: the count is the next one
+                self._new_entries.append(
+                    DuplicateBucketEntry(
+                        campaign_id=self.base.campaign_id,
+                        key=key,
+                        position=len(held),
+                        member=member,
+                    )
+                )
+                held.append(member)
+
+    def get_digests(self, ids: Sequence[int]) -> list[bytes | None]:
+        missing = [i for i in dict.fromkeys(int(i) for i in ids) if i not in self._digests]
+        if missing:
+            self._digests.update(zip(missing, self.base.get_digests(missing), strict=True))
+        return [self._digests[int(i)] for i in ids]
+
+    def put_digest(self, member: int, digest: bytes) -> None:
+        self._digests[member] = self._new_digests[member] = digest
+
+    def flush(self) -> None:
+        """Write the batch's additions."""
+        using = self.base.using
+        DuplicateBucketEntry.objects.using(using).bulk_create(self._new_entries, batch_size=500)
+        DuplicateDigest.objects.using(using).bulk_create(
+            [
+                DuplicateDigest(campaign_id=self.base.campaign_id, member=member, digest=digest)
+                for member, digest in self._new_digests.items()
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["campaign", "member"],
+            update_fields=["digest"],
+        )
+        self._new_entries, self._new_digests = [], {}
+
+
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterable[list[tuple[Any, ...]]]:
     chunk: list[tuple[Any, ...]] = []
     for row in rows:

@@ -1,10 +1,12 @@
 """Background work of the triage layer (queue "triage").
 
 Thin and idempotent: each task takes ids and calls the service of the same name.
-New suggestions schedule ``campaign_triage_task`` through ``schedule_campaign_triage``,
-which enqueues it at most once per ``ZHONGZHI_TRIAGE_DEBOUNCE_SECONDS`` per campaign,
-to run at the end of that window (where the backend can defer), so one run covers
-every suggestion of the window.
+New suggestions are found by the worker's follower (``follow_new_suggestions``, which
+``zhongzhi worker`` runs in a loop beside the task queue): it adds them to their
+campaign's duplicate index and schedules ``campaign_triage_task`` through
+``schedule_campaign_triage``, which enqueues it at most once per
+``ZHONGZHI_TRIAGE_DEBOUNCE_SECONDS`` per campaign, to run at the end of that window
+(where the backend can defer), so one run covers every suggestion of the window.
 """
 
 import datetime
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhongzhi.analysis.services import campaign_triage, topic_model_retrain
-from zhongzhi.analysis.similarity import index_suggestion
+from zhongzhi.analysis.similarity import index_new_suggestions
 from zhongzhi.campaigns.access import access_campaign
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.jobs import job_fail, job_progress, job_start, job_succeed
@@ -45,12 +47,6 @@ STAGE_LABELS = {
     "scores": gettext_lazy("评估是否具体可办……"),
     "store": gettext_lazy("保存结果……"),
 }
-
-
-@task(queue_name="triage")
-def index_suggestion_task(suggestion_id: int) -> None:
-    """Add a new suggestion to its campaign's duplicate index; safe to run twice."""
-    index_suggestion(suggestion_id)
 
 
 @task(queue_name="triage")
@@ -162,3 +158,15 @@ def schedule_topic_model_retrain(campaign_id: int) -> bool:
     """Retrain the campaign's topic model soon (after staff labelled); debounced."""
     seconds = int(getattr(settings, "ZHONGZHI_RETRAIN_DEBOUNCE_SECONDS", DEFAULT_RETRAIN_DEBOUNCE))
     return _debounced(topic_model_retrain_task, f"zz:retrain:{campaign_id}", seconds, campaign_id)
+
+
+# --- the follower -----------------------------------------------------------------------
+
+
+def follow_new_suggestions() -> int:
+    """One pass of the worker's follower: index the suggestions submitted since the last
+    pass and schedule their campaigns' triage. Returns how many were indexed."""
+    indexed = index_new_suggestions()
+    for campaign_id in indexed:
+        schedule_campaign_triage(campaign_id)
+    return sum(indexed.values())

@@ -38,10 +38,11 @@ from zhongzhi.api.schemas import (
     SuggestionPage,
 )
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
+from zhongzhi.campaigns.selectors import CHOICES_SECONDS, CampaignChoices, campaign_choices
 from zhongzhi.intake import access as intake_access
-from zhongzhi.intake.models import Channel, Suggestion, SuggestionEvent
+from zhongzhi.intake.models import Channel, Suggestion
 from zhongzhi.intake.receipt_codes import format_receipt_code, parse_receipt_code
-from zhongzhi.intake.selectors import suggestion_by_idempotency_key
+from zhongzhi.intake.selectors import suggestion_history
 from zhongzhi.intake.services import suggestion_submit
 from zhongzhi.org.models import Unit, User, unit_code_validator
 
@@ -88,11 +89,11 @@ def _has_control_characters(value: str) -> bool:
 
 
 class _CampaignChoices:
-    """A campaign's topics and categories, loaded once per request (not once per item)."""
+    """A campaign's topics and categories, picked by id or name (``campaign_choices``)."""
 
-    def __init__(self, campaign: Campaign) -> None:
-        self.topics = list(Topic.objects.filter(campaign=campaign))
-        self.categories = list(ParticipantCategory.objects.filter(campaign=campaign))
+    def __init__(self, choices: CampaignChoices) -> None:
+        self.topics = choices.topics
+        self.categories = choices.categories
 
     @staticmethod
     def _pick(
@@ -172,11 +173,11 @@ def _submit_out(suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def _public_campaign(campaign_id: int) -> Campaign:
-    campaign = Campaign.objects.select_related("owner_unit").filter(pk=campaign_id).first()
-    if campaign is None:
+def _public_campaign(campaign_id: int, *, max_age: float = CHOICES_SECONDS) -> CampaignChoices:
+    choices = campaign_choices(campaign_id, max_age=max_age)
+    if choices is None:
         raise ApiNotFound(_("没有找到这个活动。"))
-    return campaign
+    return choices
 
 
 # --- public: campaign, submit, receipt ---------------------------------------------
@@ -189,8 +190,8 @@ def _public_campaign(campaign_id: int) -> Campaign:
     summary="活动的方面与群体类别（公开）",
 )
 def campaign_read(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
-    campaign = _public_campaign(campaign_id)
-    choices = _CampaignChoices(campaign)
+    public = _public_campaign(campaign_id)
+    campaign, choices = public.campaign, _CampaignChoices(public)
     return {
         "id": campaign.pk,
         "name": campaign.name,
@@ -216,16 +217,9 @@ def suggestion_submit_public(
     payload: SuggestionIn,
     idempotency_key: str | None = IdempotencyKey,
 ) -> Status[dict[str, Any]]:
-    campaign = _public_campaign(campaign_id)
+    public = _public_campaign(campaign_id)
+    campaign, choices = public.campaign, _CampaignChoices(public)
     key = _clean_key(idempotency_key)
-    if key:
-        earlier = suggestion_by_idempotency_key(campaign, key)
-        if earlier is not None:
-            if earlier.text != payload.text.strip():
-                raise IdempotencyConflict
-            response["Idempotent-Replayed"] = "true"
-            return Status(200, _submit_out(earlier))
-    choices = _CampaignChoices(campaign)
     try:
         suggestion, created = suggestion_submit(
             campaign=campaign,
@@ -243,6 +237,9 @@ def suggestion_submit_public(
     except ValidationError as error:
         raise ValidationError(_api_errors(error)) from error
     if not created:
+        # The unique key, not a look-up first, finds a retry: one statement per submit.
+        if suggestion.text != payload.text.strip():
+            raise IdempotencyConflict
         response["Idempotent-Replayed"] = "true"
     return Status(201 if created else 200, _submit_out(suggestion))
 
@@ -256,7 +253,7 @@ def suggestion_submit_public(
 )
 def receipt_read(request: HttpRequest, code: str) -> dict[str, Any]:
     suggestion = api_access.access_suggestion_by_receipt(code)
-    events = SuggestionEvent.objects.filter(suggestion=suggestion).order_by("at", "pk")
+    events = suggestion_history(suggestion)
     return {
         "receipt_code": format_receipt_code(suggestion.receipt_code),
         "campaign": suggestion.campaign.name,
@@ -300,7 +297,8 @@ def _replay(scope: str, key: str, request_hash: str) -> dict[str, Any] | None:
 
 def _save_batch(token: ApiToken, campaign: Campaign, payload: BatchIn) -> dict[str, Any]:
     """Submit every item, or none: any invalid item rolls the whole batch back."""
-    choices = _CampaignChoices(campaign)
+    # Read afresh: a deleted topic would only fail at the batch's final commit.
+    choices = _CampaignChoices(_public_campaign(campaign.pk, max_age=0))
     units = _Units(api_access.token_unit_subtree(token), [item.unit_code for item in payload.items])
     default_unit = api_access.token_default_unit(token, campaign)
     saved: list[dict[str, Any]] = []

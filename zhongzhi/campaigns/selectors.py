@@ -1,6 +1,7 @@
 """Reads for campaign pages, scoped through `campaigns.access`."""
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -83,3 +84,48 @@ def campaign_overview(user: AnyUser, campaign: Campaign, today: datetime.date) -
         topics=list(Topic.objects.filter(campaign=campaign)),
         categories=list(ParticipantCategory.objects.filter(campaign=campaign)),
     )
+
+
+# --- what a resident can choose from, kept briefly in each process ------------------
+
+
+@dataclass(frozen=True)
+class CampaignChoices:
+    """A campaign (with its owner unit) and the topics and categories it offers."""
+
+    campaign: Campaign
+    topics: list[Topic]
+    categories: list[ParticipantCategory]
+
+
+# Seconds a process keeps a campaign's choices: a public submit needs them on every
+# request, and staff change them a few times in a campaign. A topic deleted meanwhile
+# is caught when the suggestion is saved (``intake.services``).
+CHOICES_SECONDS = 10.0
+_choices: dict[int, tuple[float, CampaignChoices | None]] = {}
+
+
+def campaign_choices(
+    campaign_id: int, *, max_age: float = CHOICES_SECONDS
+) -> CampaignChoices | None:
+    """The campaign's choices, or None when there is no such campaign; at most
+    ``max_age`` seconds old."""
+    now = time.monotonic()
+    cached = _choices.get(campaign_id)
+    if cached is not None and now - cached[0] < max_age:
+        return cached[1]
+    campaign = Campaign.objects.select_related("owner_unit").filter(pk=campaign_id).first()
+    choices = None
+    if campaign is not None:
+        choices = CampaignChoices(
+            campaign=campaign,
+            topics=list(Topic.objects.filter(campaign=campaign)),
+            categories=list(ParticipantCategory.objects.filter(campaign=campaign)),
+        )
+    _choices[campaign_id] = (now, choices)
+    return choices
+
+
+def forget_campaign_choices() -> None:
+    """Drop what this process keeps (tests, and after staff change a campaign here)."""
+    _choices.clear()

@@ -121,6 +121,12 @@ class Suggestion(models.Model):
     )
     # Unique per campaign when given: a retried submission returns the first one.
     idempotency_key = models.CharField(max_length=80, blank=True, default="", editable=False)
+    # Set by the background worker once the suggestion is in its campaign's duplicate
+    # index (analysis.similarity.index_new_suggestions), so that a submission writes
+    # one row and nothing else.
+    in_duplicate_index = models.BooleanField(
+        _("已进入查重索引"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("意见建议")
@@ -133,7 +139,13 @@ class Suggestion(models.Model):
                 name="suggestion_unique_idempotency_key",
             )
         ]
-        indexes = [models.Index(fields=["campaign", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "status", "submitted_at"]),
+            # The worker's queue: small, as it holds only what is not yet indexed.
+            models.Index(
+                fields=["id"], condition=Q(in_duplicate_index=False), name="suggestion_to_index"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.text[:30]

@@ -23,7 +23,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -43,8 +43,6 @@ from zhongzhi.intake.models import (
     MAX_TITLE_LENGTH,
     Channel,
     Suggestion,
-    SuggestionEvent,
-    SuggestionStatus,
 )
 from zhongzhi.intake.receipt_codes import new_receipt_code
 
@@ -555,33 +553,29 @@ def paper_form_import(
             marked_workbook=mark_workbook(data, sheet, ordered),
             rows=len(sheet.rows),
         )
-    created = _save(campaign, pending, submitter, progress)
+    created = _save(campaign, pending, progress)
     return PaperFormResult(
         ok=True, created=created, rows=len(sheet.rows), already_imported=len(sheet.rows) - created
     )
 
 
-def _save(
-    campaign: Campaign, suggestions: list[Suggestion], actor: User | None, progress: Progress | None
-) -> int:
+def _save(campaign: Campaign, suggestions: list[Suggestion], progress: Progress | None) -> int:
     total = len(suggestions)
     if progress:
         progress(0, total)
     created = 0
     for start in range(0, total, BATCH_SIZE):
-        created += suggestions_bulk_insert(campaign, suggestions[start : start + BATCH_SIZE], actor)
+        created += suggestions_bulk_insert(campaign, suggestions[start : start + BATCH_SIZE])
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
     return created
 
 
-def suggestions_bulk_insert(
-    campaign: Campaign, batch: list[Suggestion], actor: User | None, *, events: bool = True
-) -> int:
-    """Insert checked suggestions with fresh receipt codes (and their 已受理 events) in
-    one transaction; the objects get no pk. Rows whose idempotency key was taken
-    meanwhile (the same file uploaded twice at once) are left out; a receipt code
-    collision draws new codes. Returns how many were inserted."""
+def suggestions_bulk_insert(campaign: Campaign, batch: list[Suggestion]) -> int:
+    """Insert checked suggestions with fresh receipt codes in one transaction; the
+    objects get no pk. Rows whose idempotency key was taken meanwhile (the same file
+    uploaded twice at once) are left out; a receipt code collision draws new codes.
+    Returns how many were inserted."""
     for _attempt in range(5):
         codes: set[str] = set()
         for suggestion in batch:
@@ -593,8 +587,6 @@ def suggestions_bulk_insert(
         try:
             with transaction.atomic():
                 _insert_many(batch)
-                if events:
-                    _insert_received_events(sorted(codes), actor)
             return len(batch)
         except IntegrityError:
             keys = [s.idempotency_key for s in batch if s.idempotency_key]
@@ -631,40 +623,3 @@ def _insert_many(objects: Sequence[models.Model]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-def _insert_received_events(receipt_codes: list[str], actor: User | None) -> None:
-    """One 已受理 history entry for each new suggestion, written by the database from
-    the suggestions' rows (their ids are not known here)."""
-    event, suggestion = SuggestionEvent._meta, Suggestion._meta
-    quote = connection.ops.quote_name
-
-    def column(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    at = event.get_field("at").get_db_prep_save(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        for start in range(0, len(receipt_codes), 500):
-            chunk = receipt_codes[start : start + 500]
-            cursor.execute(
-                "INSERT INTO {table} ({columns}) SELECT {id}, %s, %s, %s, %s, %s FROM {source}"
-                " WHERE {code} IN ({placeholders})".format(
-                    table=quote(event.db_table),
-                    columns=", ".join(
-                        column(event, name)
-                        for name in (
-                            "suggestion",
-                            "at",
-                            "actor",
-                            "from_status",
-                            "to_status",
-                            "note",
-                        )
-                    ),
-                    id=column(suggestion, "id"),
-                    source=quote(suggestion.db_table),
-                    code=column(suggestion, "receipt_code"),
-                    placeholders=", ".join(["%s"] * len(chunk)),
-                ),
-                [at, actor.pk if actor else None, "", SuggestionStatus.RECEIVED.value, "", *chunk],
-            )

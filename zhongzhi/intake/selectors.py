@@ -18,7 +18,7 @@ from zhongzhi.intake.access import (
     mask_phone,
     visible_suggestions,
 )
-from zhongzhi.intake.models import Suggestion, SuggestionEvent
+from zhongzhi.intake.models import Suggestion, SuggestionEvent, SuggestionStatus
 from zhongzhi.intake.search import search_suggestions
 from zhongzhi.org.access import AnyUser
 from zhongzhi.org.models import Unit
@@ -136,11 +136,30 @@ def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail
     return SuggestionDetail(
         suggestion=suggestion,
         stage=stage_of(stages_by_campaign([suggestion.campaign_id]), suggestion),
-        events=list(suggestion.events.select_related("actor").order_by("at", "pk")),
+        events=suggestion_history(suggestion, with_actors=True),
         can_change=changeable_suggestions(user).filter(pk=suggestion.pk).exists(),
         phone=phone if phone_visible else mask_phone(phone),
         phone_masked=bool(phone) and not phone_visible,
     )
+
+
+def suggestion_history(
+    suggestion: Suggestion, *, with_actors: bool = False
+) -> list[SuggestionEvent]:
+    """Every entry of the suggestion's history, oldest first: its receipt, read from the
+    suggestion's own row (not stored as an event, so that a submission writes one row),
+    then each status change. ``with_actors`` loads who made each change."""
+    received = SuggestionEvent(
+        suggestion=suggestion,
+        at=suggestion.submitted_at,
+        actor_id=suggestion.submitted_by_id,
+        to_status=SuggestionStatus.RECEIVED,
+    )
+    changes = suggestion.events.order_by("at", "pk")
+    if with_actors:
+        changes = changes.select_related("actor")
+        received.actor = suggestion.submitted_by
+    return [received, *changes]
 
 
 def suggestion_by_idempotency_key(campaign: Campaign, key: str) -> Suggestion | None:

@@ -3,7 +3,6 @@
 import datetime
 import re
 import unicodedata
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +10,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhongzhi.analysis.tasks import index_suggestion_task, schedule_campaign_triage
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -94,11 +92,11 @@ def suggestion_submit(
     """Record a suggestion and give it a receipt code.
 
     Returns (suggestion, created). With an idempotency key that was seen before in
-    this campaign, nothing is written and the first suggestion comes back.
+    this campaign, nothing is written and the first suggestion comes back. A submission
+    writes one row: its history starts from the row itself (``suggestion_history``) and
+    the background worker picks it up for triage (``index_new_suggestions``).
     """
     idempotency_key = idempotency_key.strip()[:80]
-    if earlier := suggestion_by_idempotency_key(campaign, idempotency_key):
-        return earlier, False
     if channel not in Channel.values:
         raise ValidationError({"channel": _("未知的渠道。")})
     check_belongs_to_campaign(campaign, topic, category, unit, meeting)
@@ -123,8 +121,12 @@ def suggestion_submit(
     except IntegrityError:
         if not idempotency_key:
             raise
-        # Another request with the same key won the race: answer with its suggestion.
-        return Suggestion.objects.get(campaign=campaign, idempotency_key=idempotency_key), False
+        # A retry, or another request with the same key that won the race: answer with
+        # the suggestion the key made.
+        earlier = suggestion_by_idempotency_key(campaign, idempotency_key)
+        if earlier is None:
+            raise
+        return earlier, False
 
 
 def _insert(suggestion: Suggestion) -> Suggestion:
@@ -134,29 +136,37 @@ def _insert(suggestion: Suggestion) -> Suggestion:
         try:
             with transaction.atomic():
                 suggestion.save(force_insert=True)
-                SuggestionEvent.objects.create(
-                    suggestion=suggestion,
-                    actor=suggestion.submitted_by,
-                    to_status=SuggestionStatus.RECEIVED,
-                )
-                # Into the shared duplicate index once it is committed, off the request.
-                transaction.on_commit(partial(index_suggestion_task.enqueue, suggestion.pk))
-                # Topics, hot issues and scores: at most one campaign run per window.
-                transaction.on_commit(
-                    partial(schedule_campaign_triage, suggestion.campaign_id), robust=True
-                )
                 return suggestion
         except IntegrityError:
             suggestion.pk = None
-            key_taken = (
-                suggestion.idempotency_key
-                and Suggestion.objects.filter(
-                    campaign=suggestion.campaign, idempotency_key=suggestion.idempotency_key
-                ).exists()
-            )
-            if key_taken:
+            if suggestion_by_idempotency_key(suggestion.campaign, suggestion.idempotency_key):
                 raise
+            _check_choices_still_exist(suggestion)
     raise RuntimeError("could not allocate a unique receipt code")
+
+
+def _check_choices_still_exist(suggestion: Suggestion) -> None:
+    """A topic, category, unit or meeting deleted since the form (or the cached choices,
+    ``campaigns.selectors.campaign_choices``) offered it: a clear error, not a retry."""
+    chosen = (
+        ("topic", Topic, suggestion.topic_id, _("所选方面已被删除，请刷新页面后重新选择。")),
+        (
+            "category",
+            ParticipantCategory,
+            suggestion.category_id,
+            _("所选群体类别已被删除，请刷新页面后重新选择。"),
+        ),
+        ("unit", Unit, suggestion.unit_id, _("所选单位已被删除，请刷新页面后重新选择。")),
+        (
+            "meeting",
+            Meeting,
+            suggestion.meeting_id,
+            _("所选座谈会已被删除，请刷新页面后重新选择。"),
+        ),
+    )
+    for field, model, pk, message in chosen:
+        if pk is not None and not model.objects.filter(pk=pk).exists():
+            raise ValidationError({field: message})
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from zhongzhi.intake import posters
 from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatus
 from zhongzhi.intake.public_forms import ReceiptLookupForm, SuggestionForm
 from zhongzhi.intake.receipt_codes import parse_receipt_code
+from zhongzhi.intake.selectors import suggestion_history
 from zhongzhi.intake.services import suggestion_plus_one, suggestion_submit
 
 BROWSER_COOKIE = "zz_browser"
@@ -285,7 +286,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     if receipt_code != code:
         return redirect("public:receipt", code=receipt_code)
     # Only when the status changed and what it became: staff notes and names stay inside.
-    timeline = list(suggestion.events.only("at", "to_status").order_by("at", "pk"))
+    timeline = suggestion_history(suggestion)
     return render(
         request,
         "intake/public/receipt.html",

@@ -268,12 +268,12 @@ class Command(BaseCommand):
                         )
                     )
                     if len(pending) >= BATCH_SIZE:
-                        created += suggestions_bulk_insert(campaign, pending, None)
+                        created += suggestions_bulk_insert(campaign, pending)
                         bar.update(len(pending))
                         pending = []
                 produced += len(texts)
             if pending:
-                created += suggestions_bulk_insert(campaign, pending, None)
+                created += suggestions_bulk_insert(campaign, pending)
                 bar.update(len(pending))
         return created
 
