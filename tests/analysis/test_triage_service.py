@@ -283,6 +283,24 @@ def test_a_new_suggestion_schedules_triage_once_per_window(
     assert SuggestionTriage.objects.filter(suggestion=late).exists()
 
 
+def test_a_long_run_widens_the_window_of_automatic_runs(
+    world: World, written: dict[str, list[Suggestion]], settings: Any, monkeypatch: Any
+) -> None:
+    settings.ZHONGZHI_TRIAGE_DEBOUNCE_SECONDS = 60
+    cache.delete(f"zz:triage:{world.campaign.pk}")
+    assert schedule_campaign_triage(world.campaign.pk)  # runs, and its duration is kept
+    windows: list[int] = []
+    monkeypatch.setattr(
+        "zhongzhi.analysis.tasks._debounced", lambda task, key, seconds, *a: windows.append(seconds)
+    )
+
+    schedule_campaign_triage(world.campaign.pk)
+    cache.set(f"zz:triage-seconds:{world.campaign.pk}", 50.2)  # as after a 50 s run
+    schedule_campaign_triage(world.campaign.pk)
+
+    assert windows == [60, 251]  # the setting; five times the last run
+
+
 def test_the_management_command_triages(
     world: World, written: dict[str, list[Suggestion]], capsys: Any
 ) -> None:

@@ -1,6 +1,7 @@
 """Writes for suggestions against a real database: submit, change status, +1."""
 
 import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -68,6 +69,20 @@ def test_submit_accepts_text_of_exactly_5000_characters(world: World) -> None:
 @pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
 def test_submit_refuses_control_characters(world: World, control: str) -> None:
     assert_refused_in_chinese(world, "text", text=f"路灯坏了{control}请维修")
+
+
+def test_exactly_the_control_characters_other_than_line_breaks_and_tabs_are_refused() -> None:
+    for code in range(0x10000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are not text
+        refused = unicodedata.category(char) == "Cc" and char not in "\n\r\t"
+        try:
+            services.clean_text("text", f"路灯{char}坏了", 10, required=True)
+        except ValidationError:
+            assert refused, f"U+{code:04X} refused"
+        else:
+            assert not refused, f"U+{code:04X} accepted"
 
 
 def test_submit_refuses_control_characters_in_the_title(world: World) -> None:

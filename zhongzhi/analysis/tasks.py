@@ -11,6 +11,7 @@ campaign's duplicate index and schedules ``campaign_triage_task`` through
 
 import datetime
 import logging
+import math
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,8 @@ TRIAGE_JOB = "campaign_triage"
 JOB_TEMPLATE = "analysis/partials/triage_job.html"
 DEFAULT_TRIAGE_DEBOUNCE = 60  # seconds between two automatic runs of one campaign
 DEFAULT_RETRAIN_DEBOUNCE = 300
+# Automatic runs of one campaign are at least this many times its last run apart.
+TRIAGE_SHARE = 5
 # The stages of ``analysis.services.campaign_triage`` (``services.triage_stages()``), as the
 # progress bar names them.
 STAGE_LABELS = {
@@ -60,9 +63,11 @@ def campaign_triage_task(
             _triage_for_job(job_id, campaign_id)
         return None
     try:
-        return campaign_triage(campaign_id).as_dict()
+        summary = campaign_triage(campaign_id)
     except Campaign.DoesNotExist:
         return None  # deleted since it was scheduled
+    cache.set(_last_run_key(campaign_id), summary.seconds, timeout=7 * 24 * 3600)
+    return summary.as_dict()
 
 
 def _triage_for_job(job_id: int, campaign_id: int) -> None:
@@ -148,9 +153,21 @@ def _debounced(task_: Task, key: str, seconds: int, *args: Any) -> bool:
     return True
 
 
+def _last_run_key(campaign_id: int) -> str:
+    return f"zz:triage-seconds:{campaign_id}"
+
+
 def schedule_campaign_triage(campaign_id: int) -> bool:
-    """Triage the campaign soon; at most one run per window. True when enqueued."""
+    """Triage the campaign soon; at most one run per window. True when enqueued.
+
+    The window is the setting, or ``TRIAGE_SHARE`` times the campaign's last run when
+    that is longer: a run over a large campaign takes a minute, and automatic runs
+    should leave the worker free most of the time (for imports and exports) however
+    fast suggestions come in."""
     seconds = int(getattr(settings, "ZHONGZHI_TRIAGE_DEBOUNCE_SECONDS", DEFAULT_TRIAGE_DEBOUNCE))
+    if seconds > 0:
+        last_run = float(cache.get(_last_run_key(campaign_id), 0.0))
+        seconds = max(seconds, math.ceil(TRIAGE_SHARE * last_run))
     return _debounced(campaign_triage_task, f"zz:triage:{campaign_id}", seconds, campaign_id)
 
 

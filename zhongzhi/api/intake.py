@@ -40,7 +40,7 @@ from zhongzhi.api.schemas import (
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.campaigns.selectors import CHOICES_SECONDS, CampaignChoices, campaign_choices
 from zhongzhi.intake import access as intake_access
-from zhongzhi.intake.models import Channel, Suggestion
+from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.receipt_codes import format_receipt_code, parse_receipt_code
 from zhongzhi.intake.selectors import suggestion_history
 from zhongzhi.intake.services import suggestion_submit
@@ -168,7 +168,8 @@ def _submit_out(suggestion: Suggestion) -> dict[str, Any]:
     return {
         "receipt_code": format_receipt_code(suggestion.receipt_code),
         "status": suggestion.status,
-        "status_label": suggestion.get_status_display(),
+        # The enum's label: get_status_display() translates every choice to find one.
+        "status_label": str(SuggestionStatus(suggestion.status).label),
         "submitted_at": suggestion.submitted_at,
     }
 

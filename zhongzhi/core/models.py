@@ -54,7 +54,8 @@ class RateCounter(models.Model):
     """Requests counted in one fixed window for one client and scope (rate limits).
 
     One row per (key, window); `core.ratelimit.count_request` bumps it with a single
-    upsert, which every server process shares through the database.
+    upsert, which every server process shares through the database. On PostgreSQL
+    the table is UNLOGGED (migration 0003): a count lost in a crash does no harm.
     """
 
     key = models.CharField(max_length=100)

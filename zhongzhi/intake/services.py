@@ -3,9 +3,10 @@
 import datetime
 import re
 import unicodedata
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +27,10 @@ from zhongzhi.intake.selectors import suggestion_by_idempotency_key
 from zhongzhi.org.models import Unit, User
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# Line breaks and tabs are text; every other control character is refused.
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+# Line breaks and tabs are text; every other control character (Unicode category Cc:
+# U+0000-U+001F and U+007F-U+009F) is refused. A regex: a per-character loop cost a
+# submission 0.2 ms.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_phone(raw: str) -> str:
@@ -50,7 +53,7 @@ def clean_text(field: str, value: str, limit: int, *, required: bool) -> str:
                 % {"limit": limit, "count": len(value)}
             }
         )
-    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value):
+    if _CONTROL_CHARACTERS.search(value):
         raise ValidationError({field: _("内容含有无法显示的控制字符，请删除后再提交。")})
     return value.strip()
 
@@ -133,8 +136,11 @@ def _insert(suggestion: Suggestion) -> Suggestion:
     """Save with a fresh receipt code, trying again on the (one in 10¹¹) collision."""
     for _attempt in range(5):
         suggestion.receipt_code = new_receipt_code()
+        # One INSERT is atomic by itself; inside a caller's transaction (a batch, a
+        # meeting) a savepoint keeps that transaction usable when the insert fails.
+        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
         try:
-            with transaction.atomic():
+            with guard:
                 suggestion.save(force_insert=True)
                 return suggestion
         except IntegrityError:

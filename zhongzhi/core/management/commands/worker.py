@@ -7,6 +7,7 @@ the campaign's duplicate index and schedules the campaign's triage.
 """
 
 import logging
+import os
 import threading
 import time
 from argparse import ArgumentParser
@@ -19,6 +20,8 @@ logger = logging.getLogger("zhongzhi.worker")
 
 # Seconds between two looks for new suggestions when the last one found none.
 FOLLOW_INTERVAL = 2.0
+# Added to the worker's niceness (ZHONGZHI_WORKER_NICE; 0 keeps the parent's).
+DEFAULT_NICE = 10
 
 
 def follow_forever(stop: threading.Event, interval: float = FOLLOW_INTERVAL) -> None:
@@ -51,6 +54,11 @@ class Command(DbWorkerCommand):
 
     # db_worker's handle names each of its options; this one passes them all through.
     def handle(self, *args: Any, no_follow: bool = False, **options: Any) -> None:  # type: ignore[override]
+        # Background work yields the CPU to people's requests: under a burst of
+        # submissions the worker falls behind for a while, the site does not slow down.
+        niceness = int(os.environ.get("ZHONGZHI_WORKER_NICE", str(DEFAULT_NICE)))
+        if niceness:
+            os.nice(niceness)
         stop = threading.Event()
         if not no_follow:
             follower = threading.Thread(
