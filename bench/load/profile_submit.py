@@ -12,12 +12,9 @@ the SQL statements of one request of each, and cProfile's top entries for submit
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import re
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -27,6 +24,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.throwaway import throwaway_platform  # noqa: E402
 
 
 def main() -> int:
@@ -38,30 +37,8 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile order (e.g. tottime)")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="zhongzhi-profile-"))
-    pg_name = f"zhongzhi_profile_{os.getpid()}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load.settings"
-    os.environ["ZHONGZHI_DATA_DIR"] = str(data_dir)
-    if args.db == "postgresql":
-        import psycopg
-
-        with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"'.encode())
-        os.environ["DATABASE_URL"] = f"{args.pg_url}/{pg_name}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    try:
+    with throwaway_platform(args.db, settings="bench.load.settings", pg_url=args.pg_url):
         return _profile(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.db == "postgresql":
-            import psycopg
-
-            with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'.encode())
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _normalise(sql: str) -> str:
@@ -73,10 +50,6 @@ def _normalise(sql: str) -> str:
 
 
 def _profile(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -84,8 +57,6 @@ def _profile(args: argparse.Namespace) -> int:
     from bench.load.client import make_payloads
     from zhongzhi.core.demo import demo_create
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
     campaign = demo_create().campaign
     payloads = make_payloads(997)
     client = Client(HTTP_HOST="127.0.0.1")
