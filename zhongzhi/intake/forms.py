@@ -159,3 +159,22 @@ class SuggestionStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("居民凭回执号查询时可以看到答复；留空则没有答复。"),
     )
+
+
+class SuggestionTopicForm(forms.Form):
+    """The topic staff give a suggestion while screening (also a label that teaches the
+    campaign's topic model)."""
+
+    topic = forms.ModelChoiceField(
+        label=_("方面"),
+        queryset=Topic.objects.none(),
+        required=False,
+        empty_label=_("（未分类）"),
+        help_text=_("您选定的方面也会用来训练本活动的自动分类。"),
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["topic"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Topic.objects.filter(campaign=campaign).order_by("order", "pk")

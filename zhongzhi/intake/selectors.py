@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhongzhi.analysis.models import HotIssue
+from zhongzhi.analysis.models import HotIssue, SuggestionTriage
 from zhongzhi.analysis.selectors import annotate_triage, apply_triage_filters
 from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
@@ -123,6 +123,7 @@ class SuggestionDetail:
     suggestion: Suggestion
     stage: Stage | None
     events: list[SuggestionEvent]
+    triage: SuggestionTriage | None  # None until the campaign's first triage run
     can_change: bool
     # The number as this user may see it: whole, masked, or "" when none was given.
     phone: str
@@ -137,6 +138,9 @@ def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail
         suggestion=suggestion,
         stage=stage_of(stages_by_campaign([suggestion.campaign_id]), suggestion),
         events=suggestion_history(suggestion, with_actors=True),
+        triage=SuggestionTriage.objects.select_related("topic_guess", "issue")
+        .filter(suggestion=suggestion)
+        .first(),
         can_change=changeable_suggestions(user).filter(pk=suggestion.pk).exists(),
         phone=phone if phone_visible else mask_phone(phone),
         phone_masked=bool(phone) and not phone_visible,

@@ -4,6 +4,7 @@ import datetime
 import re
 import unicodedata
 from contextlib import nullcontext
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -11,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhongzhi.analysis.services import topic_label_set
+from zhongzhi.analysis.tasks import schedule_topic_model_retrain
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -193,6 +196,25 @@ def suggestion_change_status(
         from_status=previous,
         to_status=status,
         note=clean_text("note", note, 500, required=False),
+    )
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_set_topic(*, suggestion: Suggestion, topic: Topic | None, actor: User) -> Suggestion:
+    """Set (or clear, with None) the topic staff judged the suggestion to be about.
+
+    Staff's choice is also a label for the campaign's topic model: it is recorded
+    (``analysis.services.topic_label_set``) and the model retrains soon after, once
+    for a run of labels (``schedule_topic_model_retrain`` is debounced).
+    """
+    if topic is not None and topic.campaign_id != suggestion.campaign_id:
+        raise ValidationError({"topic": _("所选方面不属于这个活动。")})
+    Suggestion.objects.filter(pk=suggestion.pk).update(topic=topic)
+    suggestion.topic = topic
+    topic_label_set(suggestion=suggestion, topic=topic, actor=actor)
+    transaction.on_commit(
+        partial(schedule_topic_model_retrain, suggestion.campaign_id), robust=True
     )
     return suggestion
 

@@ -21,7 +21,7 @@ from zhongzhi.core.responses import xlsx_response
 from zhongzhi.intake import services
 from zhongzhi.intake.access import access_suggestion
 from zhongzhi.intake.exports import suggestions_workbook
-from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionStatusForm
+from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionStatusForm, SuggestionTopicForm
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.selectors import (
     stages_for_export,
@@ -77,11 +77,32 @@ def suggestion_change_status(request: HttpRequest, suggestion_id: int) -> HttpRe
     return _render_detail(request, suggestion, status_form=form, status=400)
 
 
+@login_required
+@require_POST
+def suggestion_set_topic(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, suggestion_id, for_change=True)
+    form = SuggestionTopicForm(request.POST, campaign=suggestion.campaign)
+    if form.is_valid():
+        try:
+            services.suggestion_set_topic(
+                suggestion=suggestion,
+                topic=form.cleaned_data["topic"],
+                actor=signed_in_user(request),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("方面已保存；自动分类会从您的标注中学习。"))
+            return redirect("intake:detail", suggestion_id=suggestion.pk)
+    return _render_detail(request, suggestion, status_form=None, topic_form=form, status=400)
+
+
 def _render_detail(
     request: HttpRequest,
     suggestion: Suggestion,
     *,
     status_form: SuggestionStatusForm | None,
+    topic_form: SuggestionTopicForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = suggestion_detail(request.user, suggestion)
@@ -89,10 +110,21 @@ def _render_detail(
         status_form = SuggestionStatusForm(
             initial={"status": suggestion.status, "answer": suggestion.answer}
         )
+    if topic_form is None and detail.can_change:
+        # Offer the guess when staff have not chosen: accepting it is one click.
+        guess = detail.triage.topic_guess if detail.triage else None
+        topic_form = SuggestionTopicForm(
+            campaign=suggestion.campaign, initial={"topic": suggestion.topic or guess}
+        )
     return render(
         request,
         "intake/staff/detail.html",
-        {"detail": detail, "suggestion": suggestion, "status_form": status_form},
+        {
+            "detail": detail,
+            "suggestion": suggestion,
+            "status_form": status_form,
+            "topic_form": topic_form,
+        },
         status=status,
     )
 
