@@ -141,3 +141,34 @@ def test_labels_given_on_the_pages_train_the_campaign_model(
     version = TopicModelVersion.objects.get(campaign=world.campaign)
     assert version.label_count == len(written)
     assert sorted(version.topics) == ["文明创建", "营商环境"]
+
+
+def test_the_list_puts_first_what_staff_should_label_next(
+    world: World, topics: dict[str, Topic]
+) -> None:
+    confidences = {"sure": 0.9, "unsure": 0.2, "middling": 0.5, "labelled": 0.1}
+    made = {}
+    for minute, (name, confidence) in enumerate(confidences.items()):
+        suggestion = submit(world.campaign, f"{name}：小区路灯不亮，建议维修。", None, minute)
+        SuggestionTriage.objects.create(
+            suggestion=suggestion,
+            campaign=world.campaign,
+            group=suggestion.pk,
+            topic_confidence=confidence,
+            triaged_at=timezone.now(),
+        )
+        made[name] = suggestion
+    Suggestion.objects.filter(pk=made["labelled"].pk).update(topic=topics["business"])
+    not_triaged = submit(world.campaign, "还没分析的建议：公交站台太少。", None, 9)
+
+    html = (
+        world.client_for(world.office)
+        .get(reverse("intake:list"), {"campaign": world.campaign.pk, "to_label": "on"})
+        .content.decode()
+    )
+
+    shown = [name for name in confidences if made[name].receipt_code_display in html]
+    assert shown == ["sure", "unsure", "middling"]  # the labelled one is left out
+    positions = {name: html.index(made[name].receipt_code_display) for name in shown}
+    assert positions["unsure"] < positions["middling"] < positions["sure"]
+    assert not_triaged.receipt_code_display not in html

@@ -75,6 +75,11 @@ class SuggestionFilterForm(forms.Form):
         label=_("可办性不低于"), min_value=0, max_value=100, required=False
     )
     canonical_only = forms.BooleanField(label=_("重复的只列首条"), required=False)
+    to_label = forms.BooleanField(
+        label=_("待定方面，最该标注的在前"),
+        required=False,
+        help_text=_("还没有确定方面的建议，自动分类把握最低的排在前面：先标注这些，分类学得最快。"),
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +146,7 @@ class SuggestionFilterForm(forms.Form):
             topic_guess=data.get("topic_guess"),
             min_score=data.get("min_score"),
             canonical_only=bool(data.get("canonical_only")),
+            to_label=bool(data.get("to_label")),
         )
 
 

@@ -47,6 +47,8 @@ class SuggestionFilters:
     topic_guess: Topic | None = None
     min_score: int | None = None
     canonical_only: bool = False
+    # No topic yet, least confident guess first: what staff should label next.
+    to_label: bool = False
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -88,9 +90,12 @@ def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Sugge
         min_score=filters.min_score,
         canonical_only=filters.canonical_only,
     )
-    return suggestions.select_related("campaign", "topic", "category", "unit").order_by(
-        "-submitted_at", "-pk"
-    )
+    order = ["-submitted_at", "-pk"]
+    if filters.to_label:
+        # Uncertainty sampling: the model learns most from the texts it is least sure of.
+        suggestions = suggestions.filter(topic__isnull=True, triage__isnull=False)
+        order = ["triage__topic_confidence", *order]
+    return suggestions.select_related("campaign", "topic", "category", "unit").order_by(*order)
 
 
 def stages_by_campaign(campaign_ids: Iterable[int]) -> dict[int, list[Stage]]:
