@@ -174,6 +174,8 @@ ZHONGZHI_MAX_UPLOAD_BYTES = env_int("ZHONGZHI_MAX_UPLOAD_BYTES", 10 * 1024 * 102
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The refusal page in the user's language (Django's own is English and technical).
+CSRF_FAILURE_VIEW = "zhongzhi.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -57,3 +57,17 @@ def test_forms_need_a_csrf_token(world: World) -> None:
     )
     assert response.status_code == 403
     assert not world.campaign.topics.exists()
+    page = response.content.decode()
+    assert "页面已过期，请重新提交" in page and "没有被保存" in page  # Chinese, says what to do
+
+
+def test_a_resident_whose_form_expired_gets_a_chinese_page_and_nothing_is_saved(
+    world: World,
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("public:form", args=[world.campaign.pk]), {"text": "路灯坏了，请维修。"}
+    )
+    assert response.status_code == 403
+    assert 'data-testid="csrf-failure"' in response.content.decode()
+    assert not world.campaign.suggestions.exists()

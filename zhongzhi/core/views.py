@@ -35,3 +35,9 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404
     template = job.result.get("template") or "core/partials/job_progress.html"
     return render(request, template, {"job": job})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal, in the user's language and the site's layout (the default
+    page is English and technical). Nothing was saved."""
+    return render(request, "403_csrf.html", status=403)
