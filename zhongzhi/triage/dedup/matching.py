@@ -92,11 +92,17 @@ def is_duplicate(overlap: float, jaccard: float, size_a: int, size_b: int, p: Ma
 @dataclass(frozen=True, slots=True)
 class Candidates:
     """The canonicals worth verifying for a new text, best first, with the number of
-    buckets each shares with it (all kinds, and anchors alone)."""
+    buckets each shares with it (all kinds, and anchors alone; full anchor buckets are
+    not counted), and the members of the text's anchor buckets."""
 
     ranked: list[int]
     total: dict[int, int]
     anchors: dict[int, int]
+    anchor_buckets: Sequence[Sequence[int]] = ()
+
+    def full_anchors(self, cap: int) -> int:
+        """How many of the text's anchors have a full bucket (``cap`` canonicals)."""
+        return sum(map(cap.__le__, map(len, self.anchor_buckets)))
 
 
 NO_CANDIDATES: Final = Candidates([], {}, {})
@@ -124,7 +130,8 @@ def find_candidates(
     # A full band bucket still counts: it holds texts very like this one (a popular
     # suggestion's first copies); only full anchor buckets are common phrases.
     band_lists = [ids for ids in members[start:first_anchor] if ids]
-    anchor_lists = [ids for ids in members[first_anchor:] if ids and len(ids) < cap]
+    anchor_members = members[first_anchor:]
+    anchor_lists = [ids for ids in anchor_members if ids and len(ids) < cap]
     exact_ids = members[0] if start else ()
     if not band_lists and not anchor_lists and not exact_ids:
         return NO_CANDIDATES
@@ -143,6 +150,7 @@ def find_candidates(
         ranked,
         {member: total[member] for member in ranked},
         {member: anchors[member] for member in ranked},
+        anchor_members,
     )
 
 
@@ -161,11 +169,20 @@ class Fingerprint:
         return cls(np.frombuffer(raw, dtype="<u4", offset=4), int.from_bytes(raw[:4], "little"))
 
 
-def plausible(shared_anchors: int, a: Fingerprint, b: Fingerprint, p: MatchParams) -> bool:
+def plausible(
+    shared_anchors: int, query: Fingerprint, other: Fingerprint, p: MatchParams, unknown: int = 0
+) -> bool:
     """Cheap test before exact verification: texts with enough anchors that share few
     of them cannot have an overlap near ``duplicate`` (anchors are a 1-in-8 sample of
-    5-grams: a duplicate shares most of the smaller text's)."""
-    fewer = min(a.anchors, b.anchors)
+    5-grams: a duplicate shares most of the smaller text's).
+
+    Only the query's anchors whose bucket is not full count (``unknown`` is how many
+    have a full one): a bucket that is not full holds every canonical with that anchor,
+    so whether ``other`` shares it is known; a full bucket has turned canonicals away
+    (``other`` may have the anchor without being in it) and is not counted in
+    ``shared_anchors`` either. Counting those anchors as not shared would turn away
+    a resubmission of a text made of common phrases."""
+    fewer = min(query.anchors - unknown, other.anchors)
     return fewer < p.plausible_min_anchors or shared_anchors >= p.plausible_share * fewer
 
 
@@ -181,16 +198,21 @@ def compare(
     jaccard, then the earlier id). Implausible candidates are never duplicates; they
     are verified (for their similarity) only with ``verify_implausible``."""
     matches = []
+    full: int | None = None  # counted once, and only if needed
     for member in candidates.ranked:
         other = fingerprint_of(member)
         if other is None:
             continue
+        shared = candidates.anchors[member]
         exact = candidates.total[member] >= EXACT_WEIGHT
-        if not exact and not plausible(candidates.anchors[member], query, other, p):
-            if verify_implausible:
-                overlap, jaccard = verify(query.digest, other.digest)
-                matches.append(Match(member, overlap, jaccard, False))
-            continue
+        if not (exact or plausible(shared, query, other, p)):
+            if full is None:
+                full = candidates.full_anchors(p.bucket_cap)
+            if not plausible(shared, query, other, p, full):
+                if verify_implausible:
+                    overlap, jaccard = verify(query.digest, other.digest)
+                    matches.append(Match(member, overlap, jaccard, False))
+                continue
         overlap, jaccard = verify(query.digest, other.digest)
         duplicate = is_duplicate(overlap, jaccard, query.digest.size, other.digest.size, p)
         matches.append(Match(member, overlap, jaccard, duplicate))
