@@ -20,12 +20,12 @@ from zhongzhi.analysis.similarity import (
     rebuild_index,
     similar_suggestions,
 )
-from zhongzhi.analysis.stores import DatabaseStore
+from zhongzhi.analysis.stores import BatchStore, DatabaseStore
 from zhongzhi.analysis.tasks import follow_new_suggestions
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.services import suggestion_change_status, suggestion_submit
-from zhongzhi.triage.dedup import RedisStore
+from zhongzhi.triage.dedup import DuplicateIndex, RedisStore
 
 ROAD_WITH_GREETING = "尊敬的领导：您好！" + ROAD + "盼复，谢谢！"
 ROAD_TRADITIONAL = (
@@ -169,6 +169,30 @@ def test_the_follower_indexes_new_suggestions_oldest_first_in_batches(world: Wor
     assert [s.suggestion for s in found] == [road]  # the resubmission joined its group
     assert similar_suggestions(campaign=other, text=WATER_PIPES)[0].suggestion == pipes
     assert not Suggestion.objects.filter(in_duplicate_index=False).exists()
+
+
+def test_a_batch_overtaken_by_another_writer_is_redone_under_the_lock(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    road = _submit(world.campaign, ROAD)
+    again = _submit(world.campaign, ROAD_TRADITIONAL, index=False)
+    checks: list[bool] = []
+
+    def overtaken(self: BatchStore) -> bool:
+        # As if another worker wrote between the unlocked reads and the lock.
+        checks.append(True)
+        DuplicateIndex(duplicate_store(world.campaign.pk)).add(road.pk, ROAD)
+        return False
+
+    monkeypatch.setattr(BatchStore, "still_current", overtaken)
+
+    assert index_new_suggestions() == {world.campaign.pk: 1}
+
+    assert checks == [True]
+    found = similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING)
+    assert [s.suggestion for s in found] == [road]  # the resubmission joined road's group
+    assert DuplicateDigest.objects.filter(campaign=world.campaign).count() == 1
+    assert Suggestion.objects.get(pk=again.pk).in_duplicate_index
 
 
 def test_a_bulk_import_is_indexed_by_one_rebuild(

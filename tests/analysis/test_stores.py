@@ -134,6 +134,16 @@ def test_a_batch_store_writes_what_adding_one_by_one_writes(world: World) -> Non
     assert batched.get_digests(ids) == DatabaseStore(other.pk).get_digests(ids)
 
 
+def test_a_batch_knows_when_another_writer_changed_a_bucket_it_read(world: World) -> None:
+    batch = BatchStore(DatabaseStore(world.campaign.pk))
+    DuplicateIndex(batch).add_many([1, 2], [HANDRAILS, ROAD])
+    assert batch.still_current()
+
+    DuplicateIndex(DatabaseStore(world.campaign.pk)).add(3, "您好！" + ROAD)  # another worker
+
+    assert not batch.still_current()
+
+
 def test_two_processes_see_each_others_additions(world: World) -> None:
     first = DuplicateIndex(DatabaseStore(world.campaign.pk))
     second = DuplicateIndex(DatabaseStore(world.campaign.pk))

@@ -145,17 +145,25 @@ def index_new_suggestions(limit: int = INDEX_BATCH) -> dict[int, int]:
                 _mark_indexed(ids)
                 indexed[campaign_id] = len(ids)
                 continue
-        with transaction.atomic():
-            lock_campaign_index(campaign_id)
-            store = duplicate_store(campaign_id)
-            if isinstance(store, DatabaseStore):
-                store = BatchStore(store)
-            DuplicateIndex(store).add_many(
-                [pk for pk, _text in members], [text for _pk, text in members]
-            )
-            if isinstance(store, BatchStore):
-                store.flush()
-            _mark_indexed([pk for pk, _text in members])
+        ids, texts = [pk for pk, _text in members], [text for _pk, text in members]
+        store = duplicate_store(campaign_id)
+        if isinstance(store, DatabaseStore):
+            # Group first, reading without a lock (submissions go on meanwhile); hold
+            # the campaign's lock only to check that nothing changed and to write.
+            batch = BatchStore(store)
+            DuplicateIndex(batch).add_many(ids, texts)
+            with transaction.atomic():
+                lock_campaign_index(campaign_id)
+                if not batch.still_current():  # another writer came first: redo
+                    batch = BatchStore(store)
+                    DuplicateIndex(batch).add_many(ids, texts)
+                batch.flush()
+                _mark_indexed(ids)
+        else:
+            with transaction.atomic():
+                lock_campaign_index(campaign_id)
+                DuplicateIndex(store).add_many(ids, texts)
+                _mark_indexed(ids)
         indexed[campaign_id] = len(members)
     return indexed
 

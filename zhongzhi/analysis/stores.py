@@ -31,6 +31,7 @@ Progress = Callable[[int, int], None]
 # First half of the two-int advisory lock key: "this is a duplicate index lock".
 _LOCK_NAMESPACE: Final = 0x5A5A_D0C5 & 0x7FFF_FFFF
 _WRITE_CHUNK: Final = 20_000
+_READ_CHUNK: Final = 900  # keys per query: SQLite's limit on a query's parameters
 
 
 def lock_campaign_index(campaign_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -207,12 +208,14 @@ class BatchStore:
     Each bucket and digest is read from the database once; the batch's own additions
     are kept in memory (so later texts of the batch see earlier ones) and ``flush``
     writes them in two statements. About two statements per added text instead of
-    eight. Use inside ``transaction.atomic`` with ``lock_campaign_index`` held, so that
-    no other writer changes the buckets between the reads and the flush.
+    eight. The reads may run outside any transaction (on SQLite a write transaction
+    holds the whole database); then take ``lock_campaign_index``, check
+    ``still_current`` and ``flush``, or redo the batch under the lock.
     """
 
     def __init__(self, base: DatabaseStore) -> None:
         self.base = base
+        self._read: dict[int, tuple[int, ...]] = {}  # each bucket as the database gave it
         self._members: dict[int, list[int]] = {}
         self._digests: dict[int, bytes | None] = {}
         self._new_entries: list[DuplicateBucketEntry] = []
@@ -221,7 +224,23 @@ class BatchStore:
     def _load(self, keys: Iterable[int]) -> None:
         missing = [key for key in dict.fromkeys(keys) if key not in self._members]
         if missing:
-            self._members.update(zip(missing, self.base.bucket_members(missing), strict=True))
+            for key, members in zip(missing, self.base.bucket_members(missing), strict=True):
+                self._read[key] = tuple(members)
+                self._members[key] = members
+
+    def still_current(self) -> bool:
+        """Whether every bucket this batch read is still as it was: then no other writer
+        added a canonical this batch could have matched, and its additions hold.
+        Ask under ``lock_campaign_index``, before ``flush``."""
+        keys = list(self._read)
+        for start in range(0, len(keys), _READ_CHUNK):
+            chunk = keys[start : start + _READ_CHUNK]
+            now = self.base.bucket_members(chunk)
+            if any(
+                tuple(members) != self._read[key] for key, members in zip(chunk, now, strict=True)
+            ):
+                return False
+        return True
 
     def bucket_members(self, keys: Sequence[int]) -> list[list[int]]:
         self._load(int(key) for key in keys)
