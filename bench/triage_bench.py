@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dedup_bench import FILES, build_corpus
 from dedup_eval import DATA, baseline_groups, data_present, pairwise_scores
 
-from zhongzhi.triage.pipeline import STAGES, TriageInput, triage_batch
+from zhongzhi.triage.pipeline import PARALLEL_MIN, STAGES, TriageInput, triage_batch
 from zhongzhi.triage.topics import TopicModel, TopicSpec
 
 SIZES = (10_000, 25_000, 50_000, 100_000)
@@ -61,6 +61,11 @@ class Run:
     child_rss_mb: float  # ru_maxrss of its side process (shares pages with the parent)
     peak_pss_mb: float  # sampled peak of the two processes' proportional set sizes
     groups: list[int] | None
+    # CPU seconds of each stage the pipeline process ran itself (its progress calls
+    # bracket them); with a side process its stages are in ``side_cpu``, its whole CPU.
+    stage_cpu: dict[str, float] = field(default_factory=dict)
+    side_cpu: float = 0.0
+    side_process: bool = False
 
 
 # --- corpus -------------------------------------------------------------------------------
@@ -185,13 +190,31 @@ def pipeline_task(
     keep_groups: bool,
 ) -> Callable[[], Run]:
     def task() -> Run:
+        stage_cpu: dict[str, float] = {}
+        began: dict[str, float] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            # Called as each stage starts and ends in this process; the side process's
+            # stages are reported here only once it is done (about 0 s between calls).
+            now = time.process_time()
+            if done == 0:
+                began[stage] = now
+            else:
+                stage_cpu[stage] = now - began.pop(stage, now)
+
         cpu_before = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+        side_before = _cpu(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         # The sampler is a thread: fork in the pipeline then warns about a threaded
         # process, harmlessly here (the thread only reads /proc).
         with PeakMemory() as memory:
             result = triage_batch(
-                items, model=model, topics=topics, user_words=UNITS, workers=workers
+                items,
+                model=model,
+                topics=topics,
+                user_words=UNITS,
+                workers=workers,
+                progress=progress,
             )
         wall = time.perf_counter() - started
         cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu_before
@@ -203,6 +226,9 @@ def pipeline_task(
             child_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             peak_pss_mb=memory.peak,
             groups=[row.group for row in result.rows] if keep_groups else None,
+            stage_cpu=stage_cpu,
+            side_cpu=_cpu(resource.RUSAGE_CHILDREN) - side_before,
+            side_process=workers > 1 and len(items) >= PARALLEL_MIN,
         )
 
     return task
@@ -252,6 +278,18 @@ def _stage(runs: Sequence[Run], stage: str) -> float:
 
 def _median(runs: Sequence[Run], get: Callable[[Run], float]) -> float:
     return statistics.median(get(r) for r in runs)
+
+
+def _cpu_cells(runs: Sequence[Run]) -> str:
+    """Median CPU seconds per stage, in the columns of the stage table, then 'side'."""
+    side = _median(runs, lambda r: r.side_cpu)
+    has_side = all(r.side_process for r in runs)
+    cells = []
+    for stage in STAGES:
+        in_side = has_side and stage in ("topics", "keywords", "scores")
+        value = statistics.median(r.stage_cpu.get(stage, 0.0) for r in runs)
+        cells.append(f"{'-':>10}" if in_side else f"{value:>10.2f}")
+    return " ".join(cells) + (f"  side {side:.1f} CPU s" if has_side else "") + "  (CPU s)"
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -320,6 +358,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{'µs/text':>8}"
     )
     print("seconds per stage (stages overlap with workers > 1: total is the wall time)")
+    print(
+        "and below each size the CPU seconds of each stage (a shared machine stretches the "
+        "wall time, much less the CPU time); 'side' is the side process's whole CPU time, "
+        "its stages' own shown as '-'"
+    )
     print(header)
     table: dict[int, list[Run]] = {}
     for size in sizes:
@@ -343,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"{'':>8} total of each run: {', '.join(f'{r.timings["total"]:.1f}' for r in runs)}"
             )
+        print(f"{'':>8} {_cpu_cells(runs)}", flush=True)
 
     # --- growth ---
     full = len(items)

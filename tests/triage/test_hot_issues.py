@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import random
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zhongzhi.triage import hot_issues
 from zhongzhi.triage.hot_issues import (
+    _GENERIC_PLACES,
+    _GENERIC_ROADS,
+    _NAME_CHARS,
+    _NAME_STOPS,
+    _NOT_AN_ENDING,
     HotIssueInput,
+    _agglomerate,
+    _centre_grams,
+    _label,
+    _leading_verb_re,
+    _place_suffix_re,
+    _positions_by_value,
     cluster_hot_issues,
     extract_groups,
     extract_places,
 )
+from zhongzhi.triage.keywords import data_lines
+from zhongzhi.triage.normalise import normalise
+from zhongzhi.triage.topics.features import key_text
 
 START = datetime(2024, 9, 20, 9, 0, tzinfo=UTC)
 
@@ -120,3 +143,173 @@ def test_places_and_groups_are_extracted_from_text():
     assert extract_places(text) == ["丽发新城", "红岛路", "A3区"]
     assert extract_groups(text) == ["老人", "学生"]
     assert extract_places("希望市委市政府重视") == []
+
+
+# -- places: written examples and the straightforward definition ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我家住在丽发新城小区，门口的路灯坏了", ["丽发新城"]),  # 小区 right after a place
+        ("建议在红岛路与金口路交叉口增设红绿灯", ["红岛路", "金口路"]),
+        ("A3区的老人和K9县的学生", ["A3区", "K9县"]),  # masked codes count
+        ("希望市委市政府重视市民的意见", []),  # 市委, 市民: not endings
+        ("区域规划不合理", []),
+        ("马路上车太多，小区里也堵", []),  # lone generic words
+        ("家住丽发新城三期，附近的金口路坑洼不平", ["丽发新城", "金口路"]),
+        ("增加车次\n社区巴士太少", []),  # never across a line break
+        ("增加车次。社区巴士太少", []),  # nor across punctuation
+        ("金口路社区和金口路", ["金口路"]),  # 社区 right after a place; once each
+        ("", []),
+    ],
+)
+def test_places_of_written_examples(text: str, expected: list[str]) -> None:
+    assert extract_places(text) == expected
+
+
+def _reference_places(text: str, limit: int = 2_000) -> list[str]:
+    """``extract_places`` as first written: every ending in turn over the whole text,
+    the name read from the six characters before it (a name ends at a line break)."""
+    head = text[:limit]
+    found: list[str] = []
+    previous_end = 0
+    for match in _place_suffix_re().finditer(head):
+        suffix = match.group()
+        after = head[match.end() : match.end() + 1]
+        if len(suffix) == 1 and after and after in _NOT_AN_ENDING.get(suffix, ""):
+            continue
+        window = head[max(previous_end, match.start() - 6) : match.start()]
+        run = re.search(_NAME_CHARS + r"+\Z", window)
+        if run is None:
+            continue
+        name = _leading_verb_re().sub("", run.group())
+        cut = max((i for i, ch in enumerate(name) if ch in _NAME_STOPS), default=-1)
+        name = name[cut + 1 :]
+        if len(name) < 2 and not (name.isascii() and name.isalnum()):
+            continue
+        place = name + suffix
+        previous_end = match.end()
+        if place in _GENERIC_PLACES or place.endswith(_GENERIC_ROADS) or place in found:
+            continue
+        found.append(place)
+    return found
+
+
+# Endings, the characters that cancel a one-character ending, function words, verbs,
+# name characters and breaks: the places where the two readings could part.
+_PLACE_PIECES = [
+    *"路街道区小社新村城市场民委县省镇乡山河湖桥水边口的在住家建议增设红岛金口丽发A3K9",
+    *"，。 \n",
+    "小区",
+    "街道",
+    "住在",
+    "增设",
+    "新城",
+    "大街",
+    "公交站",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_PLACE_PIECES), max_size=40).map("".join),
+    st.sampled_from([8, 300, 2_000]),
+)
+def test_places_equal_the_straightforward_reading(text: str, limit: int) -> None:
+    assert extract_places(text, limit=limit) == _reference_places(text, limit)
+
+
+def test_every_place_ending_is_made_of_name_characters() -> None:
+    # extract_places reads each run of name characters on its own: an ending (or a
+    # character that cancels one) outside them would need the whole text at once.
+    name = re.compile(_NAME_CHARS + "+")
+    for ending in data_lines("place_suffixes.txt"):
+        assert name.fullmatch(ending), ending
+    for characters in _NOT_AN_ENDING.values():
+        assert name.fullmatch(characters), characters
+
+
+# -- issue centres, closeness, grouping ------------------------------------------------
+
+
+def _random_rows(seed: int, rows: int = 40, columns: int = 30) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    dense = rng.random((rows, columns)) * (rng.random((rows, columns)) < 0.3)
+    # Equal weights on purpose, so that ties decide some of the top columns.
+    dense = np.round(dense, 1).astype(np.float32)
+    return sp.csr_matrix(dense)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_centre_grams_are_the_top_of_the_mean_row(seed: int) -> None:
+    matrix = _random_rows(seed)
+    rng = np.random.default_rng(seed)
+    members = [
+        np.sort(rng.choice(40, size=int(rng.integers(1, 12)), replace=False)) for _ in range(30)
+    ]
+    for rows, (columns, weights) in zip(
+        members, _centre_grams(matrix, members, top=6), strict=True
+    ):
+        mean = np.asarray(matrix[rows].mean(axis=0)).ravel()  # float32, as scipy computes it
+        # heaviest first, ties to the lower column, only columns with weight
+        expected = [c for c in sorted(range(mean.size), key=lambda c: (-mean[c], c)) if mean[c] > 0]
+        assert columns.tolist() == expected[:6]
+        assert weights.tolist() == mean[columns].tolist()
+
+
+def test_centre_grams_in_several_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix = _random_rows(7)
+    members = [np.array([i, (i + 1) % 40]) for i in range(40)]
+    whole = [(c.tolist(), w.tolist()) for c, w in _centre_grams(matrix, members)]
+    monkeypatch.setattr(hot_issues, "_LABEL_BATCH", 3)
+    assert [(c.tolist(), w.tolist()) for c, w in _centre_grams(matrix, members)] == whole
+
+
+def test_closeness_is_the_dot_product_with_the_cluster_mean() -> None:
+    rng = np.random.default_rng(3)
+    # three groups of similar rows, L2-normalised like TF-IDF rows
+    base = rng.random((3, 50)) * (rng.random((3, 50)) < 0.4)
+    dense = np.repeat(base, 6, axis=0) + 0.05 * rng.random((18, 50))
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    matrix = sp.csr_matrix(dense.astype(np.float32))
+    labels, closeness = _agglomerate(matrix, 0.5)
+    assert len(set(labels.tolist())) >= 2
+    for label in set(labels.tolist()):
+        rows = np.flatnonzero(labels == label)
+        centre = np.asarray(matrix[rows].mean(axis=0)).ravel()
+        expected = np.asarray(matrix[rows] @ centre).ravel()
+        np.testing.assert_allclose(closeness[rows], expected, rtol=1e-5)
+
+
+def test_positions_by_value() -> None:
+    values = np.array([2, -1, 0, 2, 5, 0, -1, 2])
+    grouped = _positions_by_value(values)
+    assert {k: v.tolist() for k, v in grouped.items()} == {0: [2, 5], 2: [0, 3, 7], 5: [4]}
+    assert _positions_by_value(np.array([-1, -1])) == {}
+
+
+def test_label_joins_the_heavy_grams_where_they_overlap() -> None:
+    text = "丽发新城的搅拌站，噪音扰民"
+    grams = ["丽发", "发新", "新城", "搅拌", "拌站", "噪音", "公交"]  # 公交: not in the text
+    keys = np.array([_key(g) for g in grams], dtype=np.uint64)
+    weights = np.array([0.5, 0.5, 0.5, 0.4, 0.4, 0.1, 0.9], dtype=np.float32)
+    # heaviest merged span first
+    assert _label(text, np.arange(7), weights, keys) == "丽发新城 搅拌站 噪音"
+    assert _label(text, np.arange(0), weights[:0], keys) == text[:12]
+
+
+def _key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    assert key_text(key) == gram
+    return key
+
+
+def test_given_normalised_texts_give_the_same_issues() -> None:
+    long_text = _PLANT[0] + "，" + "丽发新城搅拌站噪音扰民" * 80  # cut at 600 characters
+    items = [*_items(), HotIssueInput("long", long_text, START, 3)]
+    plain = cluster_hot_issues(items, detail_limit=0)
+    given_normalised = [replace(it, normalised=normalise(it.text)) for it in items]
+    assert cluster_hot_issues(given_normalised, detail_limit=0) == plain

@@ -5,6 +5,7 @@ All texts are written here (none from the real data)."""
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 
 import pytest
@@ -220,3 +221,55 @@ def test_batch_keywords_cut_like_a_segmenter() -> None:
     assert "金口路社区" in keywords[0]
     assert "家名" not in keywords[0]  # it crosses 一家 | 名叫
     assert "路灯" in keywords[1]
+
+
+def test_cyclic_gc_is_paused_during_a_batch_and_restored_after() -> None:
+    seen: list[bool] = []
+    items = _items([STREETLIGHT, MARKET])
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        triage_batch(items, progress=lambda *_: seen.append(gc.isenabled()))
+        assert seen and not any(seen)
+        assert gc.isenabled()
+
+        gc.disable()  # a caller that keeps it off keeps it off
+        triage_batch(items)
+        assert not gc.isenabled()
+
+        gc.enable()
+
+        def fail(*_: object) -> None:
+            raise RuntimeError("stop")
+
+        with pytest.raises(RuntimeError):
+            triage_batch(items, progress=fail)
+        assert gc.isenabled()
+
+        with pipeline._cyclic_gc_paused():  # nested: the outer pause decides
+            triage_batch(items)
+            assert not gc.isenabled()
+        assert gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_hot_issues_get_the_normalised_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pipeline normalises once; hot issues only normalise what they cut (> 600).
+    normalised_in_hot_issues: list[int] = []
+    from zhongzhi.triage import hot_issues
+
+    real = hot_issues.normalise_many
+
+    def counting(texts: list[str]) -> list[str]:
+        normalised_in_hot_issues.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(hot_issues, "normalise_many", counting)
+    texts = [*MIXING, *BUS, MARKET * 12]
+    result = triage_batch(_items(texts))
+    assert normalised_in_hot_issues == [1]
+    assert any(len(issue.member_ids) >= 3 for issue in result.issues)

@@ -22,15 +22,16 @@ the ``detail_limit`` hottest issues only: segmentation costs milliseconds per te
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
-from typing import Final
+from functools import cache, lru_cache
+from typing import Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -69,7 +70,9 @@ _DAY: Final = 86_400.0
 
 @dataclass(frozen=True, slots=True)
 class HotIssueInput:
-    """One suggestion: its id, text, when it came, its +1s, unit and duplicate group."""
+    """One suggestion: its id, text, when it came, its +1s, unit and duplicate group;
+    ``normalised`` is ``normalise(text)`` if the caller has it already (the pipeline):
+    then a text of at most 600 characters is not normalised again."""
 
     id: Hashable
     text: str
@@ -77,6 +80,7 @@ class HotIssueInput:
     likes: int = 0
     unit: str | None = None
     duplicate_group: Hashable | None = None
+    normalised: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,15 +103,16 @@ class HotIssue:
 # -- places and groups of people ------------------------------------------------------
 
 _NAME_CHARS: Final = r"[\u3400-\u9fffA-Za-z0-9]"
-_TAIL_NAME_RE: Final = re.compile(_NAME_CHARS + r"+$")
 # A place name ends at the last of these: "我家住在丽发新城" -> "丽发新城".
 _NAME_STOPS: Final = frozenset(
     "的在了是和与及到从把对给于至往向我你他她们这那个住家就也都还又很被让将要会有没不"
     "为旁边附近里内外前后上下条座所该各每本此其"
     "府加快修要能请让使做搞办看说想问"
 )
+_LAST_STOP_RE: Final = re.compile(".*[" + re.escape("".join(sorted(_NAME_STOPS))) + "]")
 _GENERIC_PLACES: Final = frozenset({"马路", "道路", "公路", "街道", "社区", "小区", "城市"})
 _GENERIC_ROADS: Final = ("马路", "道路", "公路", "小路", "大路")
+_NAME_WINDOW: Final = 6  # characters before an ending that can belong to the name
 # Verbs and prepositions that often stand right before a place name ("建议在",
 # "增设公交站"); the proposed-action verbs of ``action_verbs.txt`` are added to them.
 _LEADING_WORDS: Final = [
@@ -174,6 +179,62 @@ def _place_suffix_re() -> re.Pattern[str]:
 
 
 @cache
+def _place_ending_re() -> re.Pattern[str]:
+    """The place endings, a one-character ending only where the next character does not
+    make it part of another word ("市民", "区域"): the regex rejects those itself, so
+    that no Python code runs for them. (Longer endings are tried first at a position,
+    so "市场" still wins over "市" + look-ahead.)"""
+    ordered = sorted(set(data_lines("place_suffixes.txt")), key=len, reverse=True)
+    first = "".join(sorted({re.escape(w[0]) for w in ordered}))
+    options = [
+        re.escape(w) + (f"(?![{re.escape(_NOT_AN_ENDING[w])}])" if w in _NOT_AN_ENDING else "")
+        for w in ordered
+    ]
+    return re.compile(f"(?=[{first}])(?:" + "|".join(options) + ")")
+
+
+@cache
+def _named_run_re() -> re.Pattern[str]:
+    """A whole run of name characters that holds a place ending.
+
+    Endings are made of name characters, and a name is made of the name characters just
+    before its ending, so each such run can be read on its own (see ``_run_places``).
+    The look-behind anchors a match at the start of a run: without it a run with no
+    ending would be rescanned from each of its characters.
+    """
+    suffixes = _place_suffix_re().pattern
+    return re.compile(f"(?<!{_NAME_CHARS}){_NAME_CHARS}*?{suffixes}{_NAME_CHARS}*")
+
+
+@lru_cache(maxsize=1 << 16)
+def _run_places(run: str) -> tuple[str, ...]:
+    """Places in one run of name characters, in order (repeats and all).
+
+    Cached: suggestions repeat the same phrases ("红岛路", "丽发新城小区门口"): at 150k
+    texts one run in nine is new. With the cache ``extract_places`` takes about 12 µs a
+    text instead of 25 µs (64k entries: about 17 MB).
+    """
+    found: list[str] = []
+    previous_end = 0
+    for match in _place_ending_re().finditer(run):
+        start, end = match.span()
+        # The name starts after the previous place, at most _NAME_WINDOW characters back,
+        # and after the last verb and function word: "我家住在丽发新城" -> "丽发新城".
+        name = run[max(previous_end, start - _NAME_WINDOW) : start]
+        if verb := _leading_verb_re().match(name):
+            name = name[verb.end() :]
+        if stop := _LAST_STOP_RE.match(name):
+            name = name[stop.end() :]
+        if len(name) < 2 and not (name.isascii() and name.isalnum()):
+            continue
+        previous_end = end
+        place = name + match.group()
+        if place not in _GENERIC_PLACES and not place.endswith(_GENERIC_ROADS):
+            found.append(place)
+    return tuple(found)
+
+
+@cache
 def _group_re() -> re.Pattern[str]:
     return alternation(data_lines("person_groups.txt"))
 
@@ -185,40 +246,20 @@ def extract_places(text: str, *, limit: int = 2_000) -> list[str]:
     and after the last function word or verb before the ending ("我家住在丽发新城" ->
     "丽发新城"). Names written as masked codes ("A3区", "K9县") count; a lone generic word
     ("马路", "小区") does not, nor a one-character ending that is part of a longer word
-    ("市民", "区域").
+    ("市民", "区域"). A name never spans punctuation or a line break: "增加车次\n社区…"
+    names no "车次社区".
     """
-    head = text[:limit]
     found: list[str] = []
-    previous_end = 0
-    for match in _place_suffix_re().finditer(head):
-        suffix = match.group()
-        after = head[match.end() : match.end() + 1]
-        if len(suffix) == 1 and after and after in _NOT_AN_ENDING.get(suffix, ""):
-            continue
-        window = head[max(previous_end, match.start() - 6) : match.start()]
-        run = _TAIL_NAME_RE.search(window)
-        if run is None:
-            continue
-        name = _leading_verb_re().sub("", run.group())
-        cut = max((i for i, ch in enumerate(name) if ch in _NAME_STOPS), default=-1)
-        name = name[cut + 1 :]
-        if len(name) < 2 and not (name.isascii() and name.isalnum()):
-            continue
-        place = name + suffix
-        previous_end = match.end()
-        if place in _GENERIC_PLACES or place.endswith(_GENERIC_ROADS) or place in found:
-            continue
-        found.append(place)
+    for run in _named_run_re().findall(text[:limit]):
+        for place in _run_places(run):
+            if place not in found:
+                found.append(place)
     return found
 
 
 def extract_groups(text: str, *, limit: int = 2_000) -> list[str]:
     """Groups of people ``text`` speaks for (居民, 业主, 老人, 学生…), in order, unique."""
-    found: list[str] = []
-    for match in _group_re().finditer(text[:limit]):
-        if match.group() not in found:
-            found.append(match.group())
-    return found
+    return list(dict.fromkeys(_group_re().findall(text[:limit])))
 
 
 # -- clustering -----------------------------------------------------------------------
@@ -257,6 +298,19 @@ def _vectors(texts: Sequence[str]) -> tuple[sp.csr_matrix, npt.NDArray[np.uint64
     return matrix, keys
 
 
+def _one_thread() -> contextlib.AbstractContextManager[object]:
+    """BLAS and OpenMP (SVD, k-means) limited to one thread.
+
+    With more threads k-means adds up in another order, so the cells, hence the issues,
+    depended on the machine's number of cores. And in the pipeline the side process has
+    the other core: a second thread only spun waiting for it, up to half of this stage's
+    CPU time on a busy machine.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def _cells(matrix: sp.csr_matrix, seed: int) -> npt.NDArray[np.int64]:
     """Coarse partition of the texts into cells of about ``_CELL_SIZE``."""
     n = matrix.shape[0]
@@ -280,11 +334,19 @@ def _cells(matrix: sp.csr_matrix, seed: int) -> npt.NDArray[np.int64]:
     return np.asarray(kmeans.predict(projected), dtype=np.int64)
 
 
-def _agglomerate(matrix: sp.csr_matrix, threshold: float) -> npt.NDArray[np.int64]:
-    """Average-linkage clusters of the rows whose mean similarity is at least ``threshold``."""
+def _agglomerate(
+    matrix: sp.csr_matrix, threshold: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Average-linkage clusters of the rows whose mean similarity is at least ``threshold``,
+    and each row's closeness to the centre of its cluster.
+
+    The closeness is the row's dot product with its cluster's mean row, that is (the dot
+    product being linear) its mean similarity to the cluster's rows, itself included:
+    read off the similarity matrix at hand instead of slicing rows per issue later.
+    """
     n = matrix.shape[0]
     if n == 1:
-        return np.zeros(1, dtype=np.int64)
+        return np.zeros(1, dtype=np.int64), np.array([float(matrix.multiply(matrix).sum())])
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
@@ -292,7 +354,12 @@ def _agglomerate(matrix: sp.csr_matrix, threshold: float) -> npt.NDArray[np.int6
     distance = np.clip(1.0 - similarity, 0.0, 2.0)
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
-    return np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64)
+    labels = np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64)
+    _, cluster = np.unique(labels, return_inverse=True)
+    member_of = sp.csr_matrix((np.ones(n), (np.arange(n), cluster)))  # rows x clusters
+    similarity_sums = np.asarray(similarity @ member_of)  # each row's sum over each cluster
+    counts = np.bincount(cluster)
+    return labels, similarity_sums[np.arange(n), cluster] / counts[cluster]
 
 
 def _split_large(
@@ -318,33 +385,78 @@ def _split_large(
 # -- issues ---------------------------------------------------------------------------
 
 
+_LABEL_GRAMS: Final = 6  # n-grams of the centre looked for in the representative's text
+_LABEL_BATCH: Final = 1_024  # issues whose centres are computed at once (bounds memory)
+
+
+def _centre_grams(
+    matrix: sp.csr_matrix, members: Sequence[npt.NDArray[np.int64]], top: int = _LABEL_GRAMS
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]:
+    """For each issue (the rows of its members), the ``top`` heaviest columns of its mean
+    row, heaviest first, ties to the lower column (the more common n-gram), and their
+    weights.
+
+    The means of a batch of issues are one sparse product (issues x rows indicator, each
+    member weighing 1/size, times the matrix), and only a mean's non-zero entries are
+    ranked, partially: not a dense mean and a sort of the whole vocabulary per issue.
+    """
+    for first in range(0, len(members), _LABEL_BATCH):
+        batch = members[first : first + _LABEL_BATCH]
+        rows = np.concatenate(batch)
+        owner = np.repeat(np.arange(len(batch)), [m.size for m in batch])
+        weight = np.concatenate([np.full(m.size, 1.0 / m.size, dtype=matrix.dtype) for m in batch])
+        indicator = sp.csr_matrix((weight, (owner, rows)), shape=(len(batch), matrix.shape[0]))
+        centres = sp.csr_matrix(indicator @ matrix)
+        centres.eliminate_zeros()
+        for k in range(len(batch)):
+            lo, hi = centres.indptr[k], centres.indptr[k + 1]
+            columns = centres.indices[lo:hi].astype(np.int64)
+            weights = centres.data[lo:hi]
+            if weights.size > top:
+                # Everything at least as heavy as the top-th weight, ties included.
+                cut = np.partition(weights, weights.size - top)[weights.size - top]
+                heavy = weights >= cut
+                columns, weights = columns[heavy], weights[heavy]
+            order = np.lexsort((columns, -weights))[:top]
+            yield columns[order], weights[order]
+
+
 def _label(
-    text: str, centroid: npt.NDArray[np.float64], keys: npt.NDArray[np.uint64], top: int = 6
+    text: str,
+    columns: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float32],
+    keys: npt.NDArray[np.uint64],
 ) -> str:
-    """The centre's heaviest n-grams, joined where they overlap in ``text``."""
-    best = np.argsort(-centroid)[:top]
+    """The centre's heaviest n-grams (``_centre_grams``), joined where they overlap in
+    ``text``."""
     spans: list[tuple[int, int, float]] = []
-    for column in best.tolist():
-        if centroid[column] <= 0:
-            break
+    for column, weight in zip(columns.tolist(), weights.tolist(), strict=True):
         gram = key_text(int(keys[column]))
         at = text.find(gram)
         if at >= 0:
-            spans.append((at, at + len(gram), float(centroid[column])))
+            spans.append((at, at + len(gram), weight))
     spans.sort()
     merged: list[tuple[float, str]] = []
-    start, stop, weight = -1, -1, 0.0
+    start, stop, total = -1, -1, 0.0
     for lo, hi, w in spans:
         if lo <= stop:
-            stop, weight = max(stop, hi), weight + w
+            stop, total = max(stop, hi), total + w
             continue
         if start >= 0:
-            merged.append((weight, text[start:stop]))
-        start, stop, weight = lo, hi, w
+            merged.append((total, text[start:stop]))
+        start, stop, total = lo, hi, w
     if start >= 0:
-        merged.append((weight, text[start:stop]))
+        merged.append((total, text[start:stop]))
     merged.sort(key=lambda pair: -pair[0])
     return " ".join(span for _, span in merged[:3]) or text[:12]
+
+
+def _positions_by_value(values: npt.NDArray[np.int64]) -> dict[int, npt.NDArray[np.int64]]:
+    """Each value of ``values`` (-1 excepted) and the positions holding it, ascending."""
+    held = np.flatnonzero(values >= 0)
+    order = held[np.argsort(values[held], kind="stable")]
+    cuts = np.flatnonzero(np.diff(values[order])) + 1
+    return {int(values[part[0]]): part for part in np.split(order, cuts) if part.size}
 
 
 def _heat(size: int, likes: int, times: list[float], units: int, now: float | None) -> float:
@@ -388,65 +500,80 @@ def cluster_hot_issues(
     group_of: dict[Hashable, int] = {}
     unique_of_item = np.empty(len(items), dtype=np.int64)
     unique_texts: list[str] = []
+    unique_folded: list[str | None] = []
     for i, item in enumerate(items):
         key = ("group", item.duplicate_group) if item.duplicate_group is not None else ("id", i)
         if key not in group_of:
             group_of[key] = len(unique_texts)
             unique_texts.append(item.text if isinstance(item.text, str) else "")
+            unique_folded.append(item.normalised if isinstance(item.normalised, str) else None)
         unique_of_item[i] = group_of[key]
-    folded = normalise_many([t[:_MAX_CHARS] for t in unique_texts])
+    # The first _MAX_CHARS characters, normalised. A shorter text is all there: the
+    # caller's normalised text serves as it is (most texts; saves a second pass).
+    missing = [
+        u
+        for u, text in enumerate(unique_folded)
+        if text is None or len(unique_texts[u]) > _MAX_CHARS
+    ]
+    cut = normalise_many([unique_texts[u][:_MAX_CHARS] for u in missing])
+    for u, text in zip(missing, cut, strict=True):
+        unique_folded[u] = text
+    folded = cast(list[str], unique_folded)
     matrix, keys = _vectors(folded)
     has_words = np.diff(matrix.indptr) > 0
 
     cluster_of = np.full(len(unique_texts), -1, dtype=np.int64)
+    closeness = np.zeros(len(unique_texts), dtype=np.float64)
     next_cluster = 0
-    cells = _cells(matrix, seed)
-    for cell in np.unique(cells):
-        members = np.flatnonzero((cells == cell) & has_words)
-        for part in _split_large(matrix, members, seed) if members.size else []:
-            labels = _agglomerate(matrix[part], threshold)
-            cluster_of[part] = labels + next_cluster
-            next_cluster += int(labels.max()) + 1
+    with _one_thread():
+        cells = _cells(matrix, seed)
+        for cell in np.unique(cells):
+            members = np.flatnonzero((cells == cell) & has_words)
+            for part in _split_large(matrix, members, seed) if members.size else []:
+                labels, part_closeness = _agglomerate(matrix[part], threshold)
+                cluster_of[part] = labels + next_cluster
+                closeness[part] = part_closeness
+                next_cluster += int(labels.max()) + 1
 
-    items_of_cluster: dict[int, list[int]] = {}
-    for i in range(len(items)):
-        cluster = int(cluster_of[unique_of_item[i]])
-        if cluster >= 0:
-            items_of_cluster.setdefault(cluster, []).append(i)
+    # Issues: clusters of at least min_size suggestions and two different texts (copies of
+    # one text are a duplicate group, not an issue), in the order of their first member.
+    items_of_cluster = _positions_by_value(cluster_of[unique_of_item])
+    uniques_of_cluster = _positions_by_value(cluster_of)
+    kept = [
+        cluster
+        for cluster, member_items in sorted(items_of_cluster.items(), key=lambda c: c[1][0])
+        if member_items.size >= min_size and uniques_of_cluster[cluster].size >= 2
+    ]
     stamps = [it.time.timestamp() if it.time is not None else None for it in items]
     known = [s for s in stamps if s is not None]
     now = max(known) if known else None
+    unique_list = unique_of_item.tolist()
+    likes_of_unique = [0] * len(unique_texts)
+    for item, u in zip(items, unique_list, strict=True):
+        likes_of_unique[u] += max(item.likes, 0)
+    # The representative: closest to the centre (to 6 decimals), then most +1s.
+    rank_of_unique = [
+        (round(c, 6), likes) for c, likes in zip(closeness.tolist(), likes_of_unique, strict=True)
+    ]
+    centres = _centre_grams(matrix, [uniques_of_cluster[c] for c in kept])
 
     issues: list[HotIssue] = []
-    for member_items in items_of_cluster.values():
-        if len(member_items) < min_size:
-            continue
-        uniques = np.unique(unique_of_item[member_items])
-        if uniques.size < 2:
-            continue  # only copies of one text: a duplicate group, not an issue
-        vectors = matrix[uniques]
-        centroid = np.asarray(vectors.mean(axis=0)).ravel()
-        closeness = np.asarray(vectors @ centroid).ravel()
-        likes_of = Counter({u: 0 for u in uniques.tolist()})
-        for i in member_items:
-            likes_of[int(unique_of_item[i])] += max(items[i].likes, 0)
-        # The representative: closest to the centre, then most +1s.
-        best = max(
-            range(uniques.size), key=lambda j: (round(float(closeness[j]), 6), likes_of[uniques[j]])
-        )
-        representative = int(uniques[best])
-        rep_item = next(i for i in member_items if unique_of_item[i] == representative)
-        texts = [unique_texts[u] for u in uniques.tolist()]
+    for cluster, (gram_columns, gram_weights) in zip(kept, centres, strict=True):
+        member_items = items_of_cluster[cluster].tolist()
+        uniques = uniques_of_cluster[cluster].tolist()
+        representative = max(uniques, key=rank_of_unique.__getitem__)
+        rep_item = next(i for i in member_items if unique_list[i] == representative)
+        texts = [unique_texts[u] for u in uniques[:30]]
         # Thirty members, their first lines, are enough to name the issue's places.
-        places = Counter(p for t in texts[:30] for p in extract_places(t, limit=300))
-        groups = Counter(g for t in texts[:30] for g in extract_groups(t, limit=300))
+        places = Counter(p for t in texts for p in extract_places(t, limit=300))
+        groups = Counter(g for t in texts for g in extract_groups(t, limit=300))
         units = sorted({u for i in member_items if (u := items[i].unit)})
         times = [s for i in member_items if (s := stamps[i]) is not None]
         member_times = [t for i in member_items if (t := items[i].time) is not None]
-        likes = sum(max(items[i].likes, 0) for i in member_items)
+        likes = sum(likes_of_unique[u] for u in uniques)
         issues.append(
             HotIssue(
-                label=_label(folded[representative], centroid, keys),
+                label=_label(folded[representative], gram_columns, gram_weights, keys),
                 representative_id=items[rep_item].id,
                 member_ids=[items[i].id for i in member_items],
                 size=len(member_items),

@@ -18,7 +18,7 @@ reasonable length        15    30-600 characters full, 12-30 or 600-2,000 half
 
 A duplicate keeps half its score (the original is where staff should look). A text
 with no words at all scores 0. Deterministic: the same text always gets the same score
-and reasons; about 30 µs a text.
+and reasons; about 45 µs a text (each criterion is one pass of a regular expression).
 """
 
 from __future__ import annotations
@@ -73,6 +73,9 @@ _PROBLEM_RE: Final = alternation(
 _TAIL_NAME_RE: Final = re.compile(r"[\u3400-\u9fffA-Za-z0-9]{2,8}$")
 # Words before a unit's name that are not part of it: "请交通运输局" -> "交通运输局".
 _BODY_LEAD_RE: Final = re.compile(r"^.*?(?:请|由|让|叫|望|把|将|向|对|给|和|与|在|及|找|督促|要求)")
+# Letters and digits: in a ``str`` pattern ``\w`` is exactly what ``str.isalnum`` accepts,
+# plus "_" (both use Py_UNICODE_ISALNUM), so runs of ``[^\W_]`` count them in C.
+_ALNUM_RUN_RE: Final = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,59 +118,88 @@ def _bodies(text: str) -> list[str]:
 
 
 def _unique(items: list[str], limit: int = 3) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-        if len(out) == limit:
-            break
-    return out
+    return list(dict.fromkeys(items))[:limit]
 
 
-def score_suggestion(
-    text: str,
-    *,
-    is_duplicate: bool = False,
-    known_places: Sequence[str] = (),
-    known_units: Sequence[str] = (),
-) -> IdeaScore:
-    """Score one suggestion; ``known_*`` are the campaign's own place and unit names."""
-    text = text[:_MAX_CHARS] if isinstance(text, str) else ""
-    meaningful = sum(map(str.isalnum, text))
+class _NameFinder:
+    """Which of a list of names occur in a text, in the list's order: what
+    ``[n for n in names if n in text]`` gives, in one regex pass instead of one search
+    per name (a campaign has about a hundred unit names)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.rank = {name: i for i, name in enumerate(dict.fromkeys(n for n in names if n))}
+        # At each position the look-ahead reports the longest name starting there; a
+        # shorter one starting at the same place is a prefix of it, found through it.
+        self.prefixes = {
+            name: [name[:k] for k in range(1, len(name)) if name[:k] in self.rank]
+            for name in self.rank
+        }
+        self.pattern = (
+            re.compile(f"(?=({alternation(list(self.rank)).pattern}))") if self.rank else None
+        )
+
+    def find(self, text: str) -> list[str]:
+        if self.pattern is None:
+            return []
+        found: set[str] = set()
+        for name in set(self.pattern.findall(text)):
+            found.add(name)
+            found.update(self.prefixes[name])
+        return sorted(found, key=self.rank.__getitem__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Assessment:
+    """What a text earns before the duplicate rule: points, reasons, places, actions."""
+
+    total: int
+    reasons: tuple[str, ...]
+    places: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    empty: bool = False  # no words at all: 0, whether a duplicate or not
+
+    def score(self, is_duplicate: bool) -> IdeaScore:
+        total, reasons = self.total, list(self.reasons)
+        if is_duplicate and not self.empty:
+            total //= 2
+            reasons.insert(0, "与已有建议重复，分数减半")
+        return IdeaScore(min(100, total), reasons, list(self.places), list(self.actions))
+
+
+def _assess(text: str, places: _NameFinder, units: _NameFinder) -> _Assessment:
+    meaningful = len("".join(_ALNUM_RUN_RE.findall(text)))
     if meaningful == 0:
-        return IdeaScore(0, ["没有实际内容"])
+        return _Assessment(0, ("没有实际内容",), empty=True)
     good: list[tuple[int, str]] = []
     missing: list[str] = []
 
-    places = _unique([p for p in known_places if p and p in text] + extract_places(text))
-    if places:
-        good.append((20, "提到具体地点：" + "、".join(places)))
+    named = _unique(places.find(text) + extract_places(text))
+    if named:
+        good.append((20, "提到具体地点：" + "、".join(named)))
     else:
         missing.append("未提到具体地点")
 
     pattern, weights = _actions()
-    verbs = _unique([m.group() for m in pattern.finditer(text)])
+    verbs = _unique(pattern.findall(text))
     if verbs:
         points = round(25 * max(weights[v] for v in verbs))
         good.append((points, "提出了具体做法：" + "、".join(verbs)))
     else:
         missing.append("未提出具体做法")
 
-    numbers = _unique([m.group() for m in _NUMBER_RE.finditer(text)], 2)
+    numbers = _unique(_NUMBER_RE.findall(text), 2)
     if numbers:
         good.append((10, "给出了数字：" + "、".join(numbers)))
 
-    bodies = _unique([u for u in known_units if u and u in text], 2)
-    if not bodies:
-        bodies = _unique(_bodies(text), 2)
+    bodies = _unique(units.find(text), 2) or _unique(_bodies(text), 2)
     if bodies:
         good.append((10, "指明了责任单位：" + "、".join(bodies)))
 
-    problems = _unique([m.group() for m in _PROBLEM_RE.finditer(text)], 2)
+    problems = _unique(_PROBLEM_RE.findall(text), 2)
     if problems:
         good.append((10, "说明了问题：" + "、".join(problems)))
 
-    groups = _unique(extract_groups(text), 2)
+    groups = extract_groups(text)[:2]
     if groups:
         good.append((10, "说明了受益人群：" + "、".join(groups)))
 
@@ -180,10 +212,23 @@ def score_suggestion(
 
     total = sum(points for points, _ in good)
     reasons = [reason for _, reason in sorted(good, key=lambda pair: -pair[0])]
-    if is_duplicate:
-        total //= 2
-        reasons.insert(0, "与已有建议重复，分数减半")
-    return IdeaScore(min(100, total), reasons + missing, places=places, actions=verbs)
+    return _Assessment(total, tuple(reasons + missing), tuple(named), tuple(verbs))
+
+
+def _clip(text: object) -> str:
+    return text[:_MAX_CHARS] if isinstance(text, str) else ""
+
+
+def score_suggestion(
+    text: str,
+    *,
+    is_duplicate: bool = False,
+    known_places: Sequence[str] = (),
+    known_units: Sequence[str] = (),
+) -> IdeaScore:
+    """Score one suggestion; ``known_*`` are the campaign's own place and unit names."""
+    assessment = _assess(_clip(text), _NameFinder(known_places), _NameFinder(known_units))
+    return assessment.score(is_duplicate)
 
 
 def score_suggestions(
@@ -195,7 +240,14 @@ def score_suggestions(
 ) -> list[IdeaScore]:
     """Score many suggestions; ``duplicates[i]`` marks the i-th as a duplicate."""
     flags = list(duplicates) if duplicates is not None else [False] * len(texts)
-    return [
-        score_suggestion(t, is_duplicate=d, known_places=known_places, known_units=known_units)
-        for t, d in zip(texts, flags, strict=True)
-    ]
+    places, units = _NameFinder(known_places), _NameFinder(known_units)
+    # Copies of one text (a campaign's form letter) are assessed once.
+    seen: dict[str, _Assessment] = {}
+    scores: list[IdeaScore] = []
+    for text, duplicate in zip(texts, flags, strict=True):
+        clipped = _clip(text)
+        assessment = seen.get(clipped)
+        if assessment is None:
+            assessment = seen[clipped] = _assess(clipped, places, units)
+        scores.append(assessment.score(duplicate))
+    return scores
