@@ -2,14 +2,17 @@
 idempotent runs; the debounced task; the topic model retrained from staff labels."""
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import World
+from zhongzhi.analysis import services
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage, TopicLabel, TopicModelVersion
 from zhongzhi.analysis.services import campaign_triage, topic_label_set, topic_model_retrain
 from zhongzhi.analysis.tasks import schedule_campaign_triage, topic_model_retrain_task
@@ -418,3 +421,38 @@ def test_with_a_deferring_backend_the_run_waits_for_the_end_of_the_window(
     [queued] = task_backends["default"].results  # type: ignore[attr-defined]
     assert queued.args == [world.campaign.pk]
     assert queued.task.run_after >= before + datetime.timedelta(seconds=60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_residents_can_submit_while_a_triage_run_stores_its_results(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time; row locks matter on PostgreSQL")
+    for minute, text in enumerate(BUSINESS[:4]):
+        submit(world.campaign, text, world.hongdaolu, minute)
+    outcome: list[object] = []
+    real_upsert = services._upsert_triage
+
+    def submit_meanwhile() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '3s'")
+            outcome.append(submit(world.campaign, "公交站台没有遮雨棚，建议加装。", None, 60))
+        except Exception as error:  # the outcome is what the test checks
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    def upsert_with_a_resident_waiting(values: Any) -> None:
+        real_upsert(values)
+        # The run holds its lock on the campaign until it commits: a resident submits now.
+        resident = threading.Thread(target=submit_meanwhile)
+        resident.start()
+        resident.join()
+
+    monkeypatch.setattr(services, "_upsert_triage", upsert_with_a_resident_waiting)
+
+    campaign_triage(world.campaign.pk)
+
+    assert len(outcome) == 1 and isinstance(outcome[0], Suggestion), outcome

@@ -361,8 +361,11 @@ def _store(
     topic_guesses = sum(1 for row in result.rows if row.topic and row.topic in topic_ids)
     with transaction.atomic():
         # One writer per campaign at a time (a no-op on SQLite, whose write
-        # transactions are serialised already).
-        list(Campaign.objects.select_for_update().filter(pk=campaign_id).values_list("pk"))
+        # transactions are serialised already). NO KEY: new suggestions, whose foreign
+        # key takes a KEY SHARE lock on the campaign, must not wait for this run.
+        list(
+            Campaign.objects.select_for_update(no_key=True).filter(pk=campaign_id).values_list("pk")
+        )
         # Suggestions deleted while the library worked have nothing to attach to.
         existing = set(
             Suggestion.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True)

@@ -57,7 +57,7 @@ def stage_add(
 ) -> Stage:
     """Add a stage; stages are ordered by date and may not overlap."""
     # Lock the campaign row so that two stages added at once cannot overlap.
-    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     stage = Stage(
         campaign=campaign,
         name=name,
@@ -84,7 +84,7 @@ def stage_update(
 ) -> Stage:
     stage.name, stage.description = name, description
     stage.start_date, stage.end_date = start_date, end_date
-    Campaign.objects.select_for_update().get(pk=stage.campaign_id)
+    Campaign.objects.select_for_update(no_key=True).get(pk=stage.campaign_id)
     stage.full_clean(exclude=["order"])
     stage.save()
     _renumber_stages(stage.campaign)
@@ -219,7 +219,7 @@ def template_apply(*, campaign: Campaign, key: str) -> Blueprint:
     # Lock the row and work on the fresh copy; the caller's instance is brought up to
     # date at the end so that it does not hold (and later save) a stale template list.
     caller_campaign = campaign
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     if key in campaign.applied_templates:
         raise ValidationError(
             {"template": _("模板“%(name)s”已经套用过，不能重复套用。") % {"name": blueprint.name}}
