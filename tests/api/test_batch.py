@@ -1,9 +1,11 @@
 """Batch submission by a unit's API token: all or nothing, idempotent, scoped to the unit."""
 
+import datetime
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.api.conftest import batch_url, bearer, post_json
 from tests.conftest import World
@@ -217,3 +219,22 @@ def test_oversized_body_is_a_413(world: World, api: Client, hdl_token: str, sett
     assert response.status_code == 413
     assert "分成几批" in response.json()["detail"]
     assert not Suggestion.objects.exists()
+
+
+def test_keys_older_than_a_month_are_forgotten_and_recent_ones_kept(
+    world: World, api: Client, hdl_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("zhongzhi.api.services._PRUNE_CHANCE", 1.0)  # prune on every save
+    items = {"items": [{"text": "希望增设老年食堂。"}]}
+    url = batch_url(world.campaign.pk)
+    assert (
+        post_json(api, url, items, **bearer(hdl_token), **{"Idempotency-Key": "old"}).status_code
+        == 201
+    )
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+
+    post_json(api, url, items, **bearer(hdl_token), **{"Idempotency-Key": "new"})
+
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

@@ -37,6 +37,7 @@ from zhongzhi.api.schemas import (
     SuggestionIn,
     SuggestionPage,
 )
+from zhongzhi.api.services import idempotency_record_save
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.campaigns.selectors import CHOICES_SECONDS, CampaignChoices, campaign_choices
 from zhongzhi.intake import access as intake_access
@@ -358,7 +359,7 @@ def suggestion_batch(
         with transaction.atomic():
             body = _save_batch(token, campaign, payload)
             if key:
-                IdempotencyRecord.objects.create(
+                idempotency_record_save(
                     scope=scope, key=key, request_hash=request_hash, status_code=201, response=body
                 )
     except IntegrityError:

@@ -1,15 +1,17 @@
 """Writes for API tokens: create (the plain token is returned once), revoke, mark used."""
 
 import datetime
+import random
 import secrets
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhongzhi.api.models import TOKEN_PREFIX, ApiToken, hash_token
+from zhongzhi.api.models import TOKEN_PREFIX, ApiToken, IdempotencyRecord, hash_token
 from zhongzhi.org.models import Unit, User
 
 # Writing `last_used_at` on every request would turn each read into a write.
@@ -57,3 +59,29 @@ def api_token_mark_used(*, token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+# A retry comes within minutes or hours; a month later the key is long forgotten.
+IDEMPOTENCY_KEEP = datetime.timedelta(days=30)
+_PRUNE_CHANCE = 0.01
+
+
+def idempotency_record_save(
+    *, scope: str, key: str, request_hash: str, status_code: int, response: dict[str, Any]
+) -> IdempotencyRecord:
+    """Keep the first answer to a keyed write; now and then (one call in a hundred),
+    forget records older than ``IDEMPOTENCY_KEEP`` so that the table does not grow
+    for ever."""
+    record = IdempotencyRecord.objects.create(
+        scope=scope, key=key, request_hash=request_hash, status_code=status_code, response=response
+    )
+    if random.random() < _PRUNE_CHANCE:
+        idempotency_records_prune()
+    return record
+
+
+def idempotency_records_prune(now: datetime.datetime | None = None) -> int:
+    """Delete records older than ``IDEMPOTENCY_KEEP``; return how many."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_KEEP
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
