@@ -251,9 +251,9 @@ def test_the_rebuild_command_rebuilds_the_named_campaign(world: World) -> None:
 
     assert f"campaign {world.campaign.pk}: 1 suggestions indexed" in out.getvalue()
     assert similar_suggestions(campaign=world.campaign, text=ROAD_TRADITIONAL) != []
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="没有这些编号的活动：987654"):
         call_command("rebuild_duplicate_index", 987654, verbosity=0)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="--all"):
         call_command("rebuild_duplicate_index", verbosity=0)
 
 

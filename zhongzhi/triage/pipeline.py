@@ -631,6 +631,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@_cyclic_gc_paused()
 def triage_batch(
     items: Sequence[TriageInput],
     *,
@@ -642,26 +643,6 @@ def triage_batch(
 ) -> TriageResult:
     """Triage a batch; see the module docstring. ``progress(stage, done, total)`` is
     called when each stage starts (done 0) and ends (done = total = number of items)."""
-    with _cyclic_gc_paused():
-        return _triage_batch(
-            items,
-            topics=topics,
-            model=model,
-            user_words=user_words,
-            progress=progress,
-            workers=workers,
-        )
-
-
-def _triage_batch(
-    items: Sequence[TriageInput],
-    *,
-    topics: Sequence[TopicSpec] = (),
-    model: TopicModel | None = None,
-    user_words: Sequence[str] = (),
-    progress: Progress | None = None,
-    workers: int = 1,
-) -> TriageResult:
     started = time.perf_counter()
     n = len(items)
     timings: dict[str, float] = {}

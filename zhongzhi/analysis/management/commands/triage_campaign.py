@@ -5,32 +5,27 @@ zhongzhi manage triage_campaign 1 [2 …] | --all [--retrain]
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from zhongzhi.analysis.management.commands._campaigns import (
+    add_campaign_arguments,
+    campaign_ids,
+)
 from zhongzhi.analysis.services import campaign_triage, topic_model_retrain, triage_stages
-from zhongzhi.campaigns.models import Campaign
 
 
 class Command(BaseCommand):
     help = "对活动的意见建议运行分流分析：查重、推测方面、热点问题、可办性评分。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("campaign_ids", nargs="*", type=int, help="campaign ids")
-        parser.add_argument("--all", action="store_true", help="every campaign")
+        add_campaign_arguments(parser)
         parser.add_argument(
             "--retrain", action="store_true", help="retrain the topic model from labels first"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids: list[int] = options["campaign_ids"]
-        if options["all"]:
-            ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
-        elif not ids:
-            raise CommandError("Give campaign ids, or --all.")
-        missing = set(ids) - set(Campaign.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        if missing:
-            raise CommandError(f"No such campaign: {', '.join(map(str, sorted(missing)))}")
+        ids = campaign_ids(options)
         quiet = options["verbosity"] == 0
         for campaign_id in ids:
             if options["retrain"]:
