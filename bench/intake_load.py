@@ -1,7 +1,8 @@
 """Intake load benchmark: the public submit endpoint against a bare one-insert baseline.
 
     .venv/bin/python bench/intake_load.py [--db sqlite|postgresql|both] [--seconds 20]
-        [--clients 64] [--workers N] [--repeat 3] [--restart] [--distinct-clients]
+        [--clients 64] [--workers N] [--repeat 3] [--rate R | --slo-p99 MS] [--restart]
+        [--distinct-clients]
 
 For each database it makes a throwaway data dir (and for PostgreSQL a throwaway
 database), migrates, creates the demo campaign, and starts the production server with
@@ -11,6 +12,11 @@ and lifts the API rate limit. Then it drives `POST /api/campaigns/{id}/suggestio
 (unique Idempotency-Key per submission, generated Chinese text) and the baseline
 `POST /bench/baseline/{id}/` with N concurrent closed-loop clients, alternating the
 order on each repeat, and prints requests/s, p50/p99 latency, errors and CPU use.
+
+`--slo-p99 100` searches instead, for each endpoint, the highest arrival rate (open
+loop: Poisson arrivals over the N client connections) at which p99 stays under 100 ms
+with no errors, growing the rate by half until it fails, then bisecting; both endpoints'
+searches are interleaved and the ratio of the two capacities is printed.
 
 `--restart` runs the restart test instead: during load, the server is stopped
 (SIGTERM to gunicorn's master; SIGKILL of the master; SIGKILL of master and workers)
@@ -100,6 +106,21 @@ def _schedstat(pids: list[int]) -> dict[int, tuple[float, float]]:
             on_cpu, waiting, _slices = Path(f"/proc/{pid}/schedstat").read_text().split()
             found[pid] = (int(on_cpu) / 1e9, int(waiting) / 1e9)
     return found
+
+
+# Where the server's CPU goes: web workers (gunicorn), the task worker (the follower
+# indexing new suggestions, triage runs), database backends (PostgreSQL), the rest.
+ROLES = ("web", "tasks", "db", "other")
+
+
+def _role(cmdline: str) -> str:
+    if "gunicorn" in cmdline:
+        return "web"
+    if "zhongzhi.cli worker" in cmdline:
+        return "tasks"
+    if cmdline.startswith("postgres"):
+        return "db"
+    return "other"
 
 
 def _free_port() -> int:
@@ -281,6 +302,8 @@ class Phase:
     # Gunicorn workers' time in the window, as fractions of their wall time: on a CPU,
     # runnable but waiting for a CPU (the machine is busy), blocked (database, locks).
     worker_split: tuple[float, float, float] = (float("nan"),) * 3
+    # The server's CPU seconds in the window by role (see ROLES).
+    cpu_by_role: dict[str, float] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
@@ -358,10 +381,11 @@ class Bench:
             return f"/api/campaigns/{self.campaign_id}/suggestions"
         return f"/bench/baseline/{self.campaign_id}/"
 
-    def _server_cpu(self, pg_pids: list[int]) -> dict[int, float]:
+    def _server_cpu(self, pg_pids: list[int]) -> dict[int, tuple[str, float]]:
+        """pid -> (role, CPU seconds) for the server's processes and database backends."""
         table = _proc_table()
         pids = set(self.server.tree()) | set(pg_pids)
-        return {pid: table[pid][1] for pid in pids if pid in table}
+        return {pid: (_role(table[pid][2]), table[pid][1]) for pid in pids if pid in table}
 
     def phase(
         self, endpoint: str, seconds: float, warmup: float, rate: float | None = None
@@ -402,7 +426,10 @@ class Bench:
         for sampler in samplers:
             sampler.join()
         (cpu_from, busy_from), (cpu_to, busy_to) = cpu_box["from"], cpu_box["to"]
-        server_cpu = sum(cpu - cpu_from.get(pid, 0.0) for pid, cpu in cpu_to.items())
+        by_role: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+        for pid, (role, cpu) in cpu_to.items():
+            by_role[role] += cpu - cpu_from.get(pid, (role, 0.0))[1]
+        server_cpu = sum(by_role.values())
         sched_from, sched_to = cpu_box["from-sched"], cpu_box["to-sched"]
         both = [pid for pid in sched_to if pid in sched_from]
         split: tuple[float, float, float] = (float("nan"),) * 3
@@ -411,7 +438,9 @@ class Bench:
             on_cpu = sum(sched_to[p][0] - sched_from[p][0] for p in both) / wall
             waiting = sum(sched_to[p][1] - sched_from[p][1] for p in both) / wall
             split = (on_cpu, waiting, max(0.0, 1 - on_cpu - waiting))
-        return Phase(endpoint, self.kind, load, server_cpu, busy_to[0] - busy_from[0], split)
+        return Phase(
+            endpoint, self.kind, load, server_cpu, busy_to[0] - busy_from[0], split, by_role
+        )
 
     # --- the restart test ---
 
@@ -498,6 +527,78 @@ class Bench:
         }
 
 
+# --- capacity at a latency target (open loop) -------------------------------------------
+
+
+@dataclass
+class Search:
+    """One endpoint's search for the highest arrival rate that keeps p99 under target."""
+
+    endpoint: str
+    next_rate: float
+    passed: float = 0.0  # highest rate that passed
+    failed: float | None = None  # lowest rate that failed
+    best: Phase | None = None  # the phase at `passed`
+    steps: int = 0
+
+    def done(self, precision: float, max_steps: int) -> bool:
+        if self.steps >= max_steps:
+            return True
+        return self.failed is not None and self.failed - self.passed <= precision * self.failed
+
+    def record(self, phase: Phase, rate: float, ok: bool) -> None:
+        self.steps += 1
+        if ok:
+            self.passed, self.best = rate, phase
+        else:
+            self.failed = rate if self.failed is None else min(self.failed, rate)
+        # Grow by half until a rate fails, then bisect.
+        self.next_rate = rate * 1.5 if self.failed is None else (self.passed + self.failed) / 2
+
+
+def slo_passes(phase: Phase, rate: float, target_ms: float) -> bool:
+    """No errors, the offered rate sustained (Poisson: within 5 %), p99 under target."""
+    load = phase.load
+    p99_ms = percentile(load.latencies, 0.99) * 1000 if load.latencies else float("inf")
+    return load.errors == 0 and phase.rps >= 0.95 * rate and p99_ms < target_ms
+
+
+def capacity_search(bench: "Bench", args: argparse.Namespace, repeat: int) -> dict[str, Search]:
+    """Interleave both endpoints' searches so that they share the machine's moods."""
+    searches = {e: Search(e, args.slo_start) for e in ("submit", "baseline")}
+    round_ = repeat
+    while not all(s.done(args.slo_precision, args.slo_max_steps) for s in searches.values()):
+        order = ("submit", "baseline") if round_ % 2 == 0 else ("baseline", "submit")
+        round_ += 1
+        for endpoint in order:
+            search = searches[endpoint]
+            if search.done(args.slo_precision, args.slo_max_steps):
+                continue
+            rate = search.next_rate
+            phase = bench.phase(endpoint, args.seconds, args.warmup, rate)
+            ok = slo_passes(phase, rate, args.slo_p99)
+            search.record(phase, rate, ok)
+            print(f"{rate:>7.1f} {'pass' if ok else 'FAIL':<5} {_fmt_phase(phase)}", flush=True)
+    return searches
+
+
+def summarise_capacity(found: list[tuple[str, dict[str, Search]]], target_ms: float) -> None:
+    print(f"\ncapacity: highest arrival rate with p99 < {target_ms:g} ms (medians over repeats)")
+    print(f"{'endpoint':<9} {'DB':<10} {'req/s':>7}  runs")
+    for kind in dict.fromkeys(k for k, _ in found):
+        capacity = {}
+        for endpoint in ("submit", "baseline"):
+            runs = [s[endpoint].passed for k, s in found if k == kind]
+            capacity[endpoint] = statistics.median(runs)
+            shown = ", ".join(f"{r:.0f}" for r in runs)
+            print(f"{endpoint:<9} {kind:<10} {capacity[endpoint]:>7.1f}  {shown}")
+        ratio = capacity["submit"] / capacity["baseline"] if capacity["baseline"] else float("nan")
+        print(
+            f"{kind}: submit/baseline throughput at p99 < {target_ms:g} ms = {ratio:.2f} "
+            f"(target ≥ 0.80: {'met' if ratio >= 0.8 else 'MISSED'})"
+        )
+
+
 # --- reporting ---------------------------------------------------------------------------------
 
 
@@ -505,7 +606,8 @@ def _row(endpoint: str, kind: str, values: dict[str, float], errors: str = "") -
     return (
         f"{endpoint:<9} {kind:<10} {values['rps']:>7.1f} {values['p50']:>7.0f} "
         f"{values['p99']:>7.0f} {values['errors']:>6.0f} {values['client']:>6.2f} "
-        f"{values['server']:>6.2f} {values['machine']:>7.2f} {values['cpu_ms']:>7.1f}  "
+        f"{values['server']:>6.2f} {values['machine']:>7.2f} {values['cpu_ms']:>7.1f} "
+        f"{values['web_ms']:>5.1f} {values['tasks_ms']:>5.1f} {values['db_ms']:>5.1f}  "
         f"{values['on_cpu'] * 100:>3.0f}% {values['runq'] * 100:>3.0f}% "
         f"{values['blocked'] * 100:>3.0f}%  {errors}"
     ).rstrip()
@@ -522,6 +624,10 @@ def _values(phase: Phase) -> dict[str, float]:
         "server": phase.cores(phase.server_cpu),
         "machine": phase.cores(phase.machine_busy),
         "cpu_ms": phase.server_cpu / max(1, load.ok) * 1000,
+        **{
+            f"{role}_ms": phase.cpu_by_role.get(role, 0.0) / max(1, load.ok) * 1000
+            for role in ("web", "tasks", "db")
+        },
         "on_cpu": phase.worker_split[0],
         "runq": phase.worker_split[1],
         "blocked": phase.worker_split[2],
@@ -535,13 +641,16 @@ def _fmt_phase(phase: Phase) -> str:
 
 HEADER = (
     f"{'endpoint':<9} {'DB':<10} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-    f"{'client':>6} {'server':>6} {'machine':>7} {'CPU ms':>7}  {'cpu':>4} {'runq':>4} {'blkd':>4}"
+    f"{'client':>6} {'server':>6} {'machine':>7} {'CPU ms':>7} "
+    f"{'web':>5} {'tasks':>5} {'db':>5}  {'cpu':>4} {'runq':>4} {'blkd':>4}"
 )
 CPU_NOTE = (
     "client/server/machine = CPU cores used in the window by the load generator, by the server\n"
     "(serve, gunicorn, task worker, PostgreSQL backends) and by the whole 2-core machine;\n"
-    "CPU ms = server CPU per answered request; cpu/runq/blkd = share of the gunicorn workers'\n"
-    "wall time on a CPU / runnable but waiting for a CPU / blocked (database, locks, accept)"
+    "CPU ms = server CPU per answered request, of which web = gunicorn, tasks = the task\n"
+    "worker (indexing new suggestions, triage runs), db = PostgreSQL; cpu/runq/blkd = share\n"
+    "of the gunicorn workers' wall time on a CPU / runnable but waiting for a CPU / blocked\n"
+    "(database, locks, accept)"
 )
 
 
@@ -579,6 +688,14 @@ def summarise(phases: list[Phase], dbs: list[str], rate: float | None) -> None:
         )
 
 
+def _load_shape(args: argparse.Namespace) -> str:
+    if args.slo_p99:
+        return f"open loop, rate searched for p99 < {args.slo_p99:g} ms"
+    if args.rate:
+        return f"open loop, {args.rate:g} req/s in total"
+    return "back to back"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
@@ -598,6 +715,19 @@ def main(argv: list[str] | None = None) -> int:
         help="open loop: total requests/s (Poisson) instead of back-to-back clients; "
         "latency then shows what a resident waits at that load",
     )
+    parser.add_argument(
+        "--slo-p99",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="capacity search instead: for each endpoint the highest open-loop rate "
+        "(Poisson, --clients connections) whose p99 stays under MS ms, side by side",
+    )
+    parser.add_argument("--slo-start", type=float, default=100, help="first rate tried")
+    parser.add_argument(
+        "--slo-precision", type=float, default=0.04, help="stop when pass/fail rates are this close"
+    )
+    parser.add_argument("--slo-max-steps", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=1, help="phases per endpoint (medians)")
     parser.add_argument("--restart", action="store_true", help="run the restart test instead")
     parser.add_argument(
@@ -621,12 +751,13 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.workers or default_workers()
     print(
         f"intake load: {args.clients} clients "
-        f"({f'open loop, {args.rate:g} req/s in total' if args.rate else 'back to back'}), "
+        f"({_load_shape(args)}), "
         f"{workers} gunicorn sync workers, "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before start"
     )
     phases: list[Phase] = []
     restarts: list[dict[str, Any]] = []
+    capacities: list[tuple[str, dict[str, Search]]] = []
     for kind in dbs:
         bench = Bench(kind, args)
         try:
@@ -651,6 +782,11 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
                 continue
+            if args.slo_p99:
+                print(f"{'rate':>7} {'p99<':<5} {HEADER}")
+                for repeat in range(args.repeat):
+                    capacities.append((kind, capacity_search(bench, args, repeat)))
+                continue
             print(HEADER)
             for repeat in range(args.repeat):
                 order = ("submit", "baseline") if repeat % 2 == 0 else ("baseline", "submit")
@@ -662,6 +798,9 @@ def main(argv: list[str] | None = None) -> int:
             bench.teardown()
     if phases:
         summarise(phases, dbs, args.rate)
+    if capacities:
+        print(CPU_NOTE)
+        summarise_capacity(capacities, args.slo_p99)
     if restarts:
         print("\nrestart test: one suggestion per key sent?")
         print(f"{'DB':<10} {'stop':<12} {'keys':>6} {'stored':>7} {'lost':>5} {'doubled':>8}")

@@ -116,6 +116,15 @@ def fresh_campaign_choices() -> None:
     forget_campaign_choices()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_counts() -> None:
+    # Rate limits let a few requests through on a per-process count; the shared counts
+    # they complete are rolled back with each test, so the local ones go too.
+    from zhongzhi.core.ratelimit import forget_local_counts
+
+    forget_local_counts()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail loudly when the suite would silently run on the wrong database."""
     import os

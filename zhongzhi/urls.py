@@ -6,7 +6,10 @@ admin.site.site_header = _("众智 · 大讨论活动管理")
 admin.site.site_title = _("众智管理后台")
 admin.site.index_title = _("数据维护")
 
+# The API first: Django tries the patterns in order, and a resident's submission is the
+# busiest request of all (the catch-all "" of core would otherwise be searched first).
 urlpatterns = [
+    path("api/", include("zhongzhi.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zhongzhi.core.urls")),
@@ -15,7 +18,6 @@ urlpatterns = [
     path("suggestions/entry/", include("zhongzhi.intake.entry_urls")),
     path("suggestions/", include("zhongzhi.intake.urls")),
     path("c/", include("zhongzhi.intake.public_urls")),
-    path("api/", include("zhongzhi.api.urls")),
     path("tokens/", include("zhongzhi.api.token_urls")),
     path("analysis/", include("zhongzhi.analysis.urls")),
 ]

@@ -14,6 +14,7 @@ import cProfile
 import io
 import pstats
 import re
+import statistics
 import sys
 import time
 import uuid
@@ -78,21 +79,39 @@ def _profile(args: argparse.Namespace) -> int:
         for i in range(20):
             assert post(endpoint, i) in (200, 201), endpoint
 
-    print(f"{connection.vendor}: {args.n} requests each, one at a time, full middleware stack")
+    # Interleaved blocks, so that both endpoints see the same machine: the median of the
+    # blocks' means is steady where one long run of each is at the mercy of neighbours.
+    block = 50
+    blocks: dict[str, list[tuple[float, float]]] = {endpoint: [] for endpoint in paths}
+    for round_ in range(max(1, args.n // block)):
+        order = list(paths) if round_ % 2 == 0 else list(reversed(paths))
+        for endpoint in order:
+            started_cpu, started = time.process_time(), time.perf_counter()
+            for i in range(block):
+                post(endpoint, round_ * block + i)
+            blocks[endpoint].append(
+                (
+                    (time.process_time() - started_cpu) / block * 1000,
+                    (time.perf_counter() - started) / block * 1000,
+                )
+            )
+    print(
+        f"{connection.vendor}: {args.n} requests each in interleaved blocks of {block}, one at "
+        "a time, full middleware stack; medians of the blocks' means"
+    )
+    cpu_ms = {}
     for endpoint in paths:
-        started_cpu, started = time.process_time(), time.perf_counter()
-        for i in range(args.n):
-            post(endpoint, i)
-        cpu = (time.process_time() - started_cpu) / args.n * 1000
-        wall = (time.perf_counter() - started) / args.n * 1000
+        cpu_ms[endpoint] = statistics.median(cpu for cpu, _wall in blocks[endpoint])
+        wall = statistics.median(wall for _cpu, wall in blocks[endpoint])
         with CaptureQueriesContext(connection) as queries:
             post(endpoint, 1)
         print(
-            f"\n{endpoint}: {cpu:.2f} ms CPU, {wall:.2f} ms wall per request, "
+            f"\n{endpoint}: {cpu_ms[endpoint]:.3f} ms CPU, {wall:.3f} ms wall per request, "
             f"{len(queries)} SQL statements:"
         )
         for statement, count in Counter(_normalise(q["sql"]) for q in queries).items():
             print(f"  {count}× {statement}")
+    print(f"\nbaseline/submit CPU = {cpu_ms['baseline'] / cpu_ms['submit']:.3f}")
 
     _components(campaign, args.n, payloads)
 

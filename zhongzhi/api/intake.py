@@ -9,6 +9,7 @@ suggestion.
 import datetime
 import hashlib
 import json
+import re
 import unicodedata
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Header, Query, Router, Status
 
 from zhongzhi.api import access as api_access
@@ -62,6 +64,7 @@ ERRORS: dict[int, type[ErrorOut]] = {
     429: ErrorOut,
 }
 
+_IDEMPOTENCY_KEY = re.compile("[!-~]{1,80}")  # visible ASCII
 # Service error fields → the API's field names.
 _FIELD_NAMES = {"name": "submitter_name", "unit": "unit_code", "meeting": "body"}
 
@@ -73,7 +76,7 @@ def _clean_key(raw: str | None) -> str:
     key = (raw or "").strip()
     if not key:
         return ""
-    if len(key) > 80 or any(not ("!" <= ch <= "~") for ch in key):
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
         message = _("Idempotency-Key 应为 1 至 80 个可见 ASCII 字符，建议用 UUID。")
         raise ValidationError({"Idempotency-Key": message})
     return key
@@ -89,6 +92,11 @@ def _has_control_characters(value: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" for ch in value)
 
 
+# Lazy: translated only for an error message, not on every submission.
+_TOPIC, _CATEGORY = gettext_lazy("方面"), gettext_lazy("群体类别")
+_STATUS_LABELS = dict(SuggestionStatus.choices)  # status -> lazy label
+
+
 class _CampaignChoices:
     """A campaign's topics and categories, picked by id or name (``campaign_choices``)."""
 
@@ -98,7 +106,7 @@ class _CampaignChoices:
 
     @staticmethod
     def _pick(
-        choices: list[Any], field: str, by_id: int | None, by_name: str | None, label: str
+        choices: list[Any], field: str, by_id: int | None, by_name: str | None, label: Any
     ) -> Any:
         chosen = None
         if by_id is not None:
@@ -128,12 +136,12 @@ class _CampaignChoices:
         return chosen
 
     def topic(self, by_id: int | None, by_name: str | None) -> Topic | None:
-        picked: Topic | None = self._pick(self.topics, "topic", by_id, by_name, _("方面"))
+        picked: Topic | None = self._pick(self.topics, "topic", by_id, by_name, _TOPIC)
         return picked
 
     def category(self, by_id: int | None, by_name: str | None) -> ParticipantCategory | None:
         picked: ParticipantCategory | None = self._pick(
-            self.categories, "category", by_id, by_name, _("群体类别")
+            self.categories, "category", by_id, by_name, _CATEGORY
         )
         return picked
 
@@ -169,8 +177,8 @@ def _submit_out(suggestion: Suggestion) -> dict[str, Any]:
     return {
         "receipt_code": format_receipt_code(suggestion.receipt_code),
         "status": suggestion.status,
-        # The enum's label: get_status_display() translates every choice to find one.
-        "status_label": str(SuggestionStatus(suggestion.status).label),
+        # get_status_display() would translate every choice to find this one.
+        "status_label": str(_STATUS_LABELS[suggestion.status]),
         "submitted_at": suggestion.submitted_at,
     }
 
@@ -230,7 +238,11 @@ def suggestion_submit_public(
             channel=Channel.API,
             topic=choices.topic(payload.topic_id, payload.topic),
             category=choices.category(payload.category_id, payload.category),
-            unit=_Units(Unit.objects.all(), [payload.unit_code]).get(payload.unit_code),
+            unit=(
+                _Units(Unit.objects.all(), [payload.unit_code]).get(payload.unit_code)
+                if payload.unit_code
+                else None
+            ),
             submitter_name=payload.submitter_name,
             submitter_phone=payload.submitter_phone,
             anonymous=payload.anonymous,

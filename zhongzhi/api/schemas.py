@@ -4,7 +4,7 @@ import datetime
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from zhongzhi.intake.models import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, Channel, SuggestionStatus
 
@@ -18,8 +18,12 @@ LATEST_DATE = datetime.date(9000, 12, 31)
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class StrictSchema(Schema):
-    """An input body: unknown fields are refused, so that a typo does not pass silently."""
+class StrictSchema(BaseModel):
+    """An input body: unknown fields are refused, so that a typo does not pass silently.
+
+    A plain pydantic model: ninja's `Schema` adds a wrapping validator for reading Django
+    objects, which request bodies never are (it cost a submission about 0.1 ms).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -51,7 +55,7 @@ class BatchIn(StrictSchema):
     )
 
 
-class SubmitOut(Schema):
+class SubmitOut(BaseModel):  # built from a dict: no need for `Schema`'s ORM reading
     receipt_code: str = Field(..., description="回执号，形如 ABCD-2345K。")
     status: SuggestionStatus
     status_label: str
