@@ -116,6 +116,17 @@ def fresh_campaign_choices() -> None:
     forget_campaign_choices()
 
 
+# Campaigns in tests run from 2026-09-01 to 2026-12-31 (the world's, the factories'):
+# whatever the calendar says, the tests' today is inside them.
+TODAY = datetime.date(2026, 10, 15)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
+    monkeypatch.setattr("zhongzhi.core.clock.today", lambda: TODAY)
+    return TODAY
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_counts() -> None:
     # Rate limits let a few requests through on a per-process count; the shared counts

@@ -238,3 +238,15 @@ def test_keys_older_than_a_month_are_forgotten_and_recent_ones_kept(
     post_json(api, url, items, **bearer(hdl_token), **{"Idempotency-Key": "new"})
 
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_units_may_send_what_they_collected_after_the_campaign_ended(
+    world: World, api: Client, hdl_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Paper forms and meeting notes arrive late; only residents' own channels close.
+    monkeypatch.setattr("zhongzhi.core.clock.today", lambda: datetime.date(2027, 1, 10))
+    response = post_json(
+        api, batch_url(world.campaign.pk), {"items": items(2)}, **bearer(hdl_token)
+    )
+    assert response.status_code == 201
+    assert Suggestion.objects.count() == 2

@@ -1,5 +1,7 @@
 """Public single submission: receipt codes, idempotency, bad input, rate limit."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -234,3 +236,30 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(world: World, settings
         ).status_code
         == 429
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "said"),
+    [
+        (datetime.date(2026, 8, 31), "本次活动将于 2026年9月1日 开始征集建议"),
+        (datetime.date(2027, 1, 1), "本次活动已于 2026年12月31日 结束征集"),
+    ],
+)
+def test_outside_the_campaign_days_residents_are_told_when_and_nothing_is_kept(
+    world: World, api: Client, monkeypatch: pytest.MonkeyPatch, today: datetime.date, said: str
+) -> None:
+    monkeypatch.setattr("zhongzhi.core.clock.today", lambda: today)
+    response = post_json(api, submit_url(world.campaign.pk), {"text": "希望增设老年食堂。"})
+    assert response.status_code == 409
+    assert said in response.json()["detail"]
+    assert response.json()["errors"]["campaign"] == [response.json()["detail"]]
+    assert Suggestion.objects.count() == 0
+
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 9, 1), datetime.date(2026, 12, 31)])
+def test_first_and_last_days_of_the_campaign_take_suggestions(
+    world: World, api: Client, monkeypatch: pytest.MonkeyPatch, day: datetime.date
+) -> None:
+    monkeypatch.setattr("zhongzhi.core.clock.today", lambda: day)
+    response = post_json(api, submit_url(world.campaign.pk), {"text": "希望增设老年食堂。"})
+    assert response.status_code == 201

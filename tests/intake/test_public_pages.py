@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
@@ -30,12 +29,6 @@ ROAD = (
     "建议街道尽快安排施工队重新铺设路面，并在路口增设排水口。"
 )
 PHONE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(db: None) -> None:
-    # The cache is a database table; windows of earlier tests must not count here.
-    cache.clear()
 
 
 @pytest.fixture
@@ -550,3 +543,40 @@ def test_poster_without_a_chinese_font_says_what_to_install(
 
     assert response.status_code == 503
     assert "fonts-wqy-microhei" in response.content.decode()
+
+
+def test_after_the_campaign_the_page_says_so_and_takes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suggestion = make_suggestion(world.campaign)
+    client = Client()
+    key = fresh_key(client, world.campaign)
+    monkeypatch.setattr("zhongzhi.core.clock.today", lambda: datetime.date(2027, 1, 5))
+
+    page = client.get(form_url(world.campaign))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "本次活动已于 2026年12月31日 结束征集" in html
+    assert 'data-testid="suggestion-form"' not in html
+    assert reverse("public:receipt_lookup") in html  # earlier residents can still follow up
+
+    # A form left open in a phone's browser since the campaign's last day.
+    sent = client.post(form_url(world.campaign), {"text": ROAD, "idempotency_key": key})
+    assert sent.status_code == 403
+    assert "结束征集" in sent.content.decode()
+    plus_one = reverse("public:plus_one", args=[world.campaign.pk, plus_one_code(suggestion)])
+    refused = client.post(plus_one, headers={"HX-Request": "true"})
+    assert refused.status_code == 403
+    assert "结束征集" in refused.content.decode()
+    suggestion.refresh_from_db()
+    assert suggestion.plus_ones == 0
+    assert Suggestion.objects.count() == 1
+
+
+def test_before_the_campaign_the_page_says_when_it_starts(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("zhongzhi.core.clock.today", lambda: datetime.date(2026, 8, 20))
+    html = Client().get(form_url(world.campaign)).content.decode()
+    assert "本次活动将于 2026年9月1日 开始征集建议" in html
+    assert 'data-testid="suggestion-form"' not in html

@@ -580,3 +580,68 @@ def test_the_list_shows_and_filters_what_triage_found(world: World) -> None:
         reverse("intake:list"), {"campaign": world.campaign.pk, "canonical_only": "on"}
     )
     assert one_per_group.context["page"].paginator.count == 2
+
+
+# --- large exports: a background job, then a one-time download -----------------------
+
+
+def test_a_large_export_runs_as_a_job_and_offers_the_file_once(
+    world: World, suggestions: dict[str, Suggestion], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("zhongzhi.intake.views.staff.EXPORT_IN_REQUEST_MAX", 0)
+    client = world.client_for(world.hongdaolu_coordinator)
+
+    started = client.get(EXPORT, {"q": "兴安支路"})
+    assert started.status_code == 302
+    job_page = client.get(started["Location"])
+    html = job_page.content.decode()
+    assert job_page.status_code == 200
+    assert "导出完成：共 1 条" in html  # the test task backend runs the job at once
+    assert 'aria-valuenow="100"' in html
+    token = re.search(r'href="(/org/downloads/[^"]+/)"', html)
+    assert token, html
+
+    download = client.get(token.group(1))
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = sheet_rows(download.content)
+    assert [row[0] for row in rows[1:]] == [suggestions["hongdaolu"].receipt_code_display]
+    assert client.get(token.group(1)).status_code == 404  # once only
+
+
+def test_a_large_export_holds_only_what_its_owner_may_see(
+    world: World, suggestions: dict[str, Suggestion], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("zhongzhi.intake.views.staff.EXPORT_IN_REQUEST_MAX", 0)
+    coordinator = world.client_for(world.hongdaolu_coordinator)
+    job_url = coordinator.get(EXPORT)["Location"]
+    html = coordinator.get(job_url).content.decode()
+    download = re.search(r'href="(/org/downloads/[^"]+/)"', html)
+    assert download
+    text = " ".join(
+        str(value)
+        for row in sheet_rows(coordinator.get(download.group(1)).content)
+        for value in row
+    )
+    assert "兴安支路" in text
+    assert "自来水管" not in text  # 金口路's
+
+    # Another account sees neither the job nor the file.
+    office = world.client_for(world.office)
+    assert office.get(job_url).status_code == 404
+
+
+def test_export_reports_its_progress_as_it_writes(
+    world: World, suggestions: dict[str, Suggestion], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zhongzhi.intake import exports
+
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
+    filters = SuggestionFilters()
+    rows = suggestion_list(world.office, filters)
+    seen: list[tuple[int, int]] = []
+    exports.suggestions_workbook(
+        rows, {}, total=rows.count(), progress=lambda done, total: seen.append((done, total))
+    )
+    count = len(suggestions)
+    assert seen[:count] == [(done, count) for done in range(1, count + 1)]
+    assert seen[-1] == (count, count)

@@ -17,6 +17,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zhongzhi.intake.services import NotCollecting
+
 logger = logging.getLogger("zhongzhi.api")
 
 # The body parameter of every operation is called `payload`; it is left out of paths.
@@ -164,6 +166,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_idempotency_conflict(request: HttpRequest, exc: IdempotencyConflict) -> HttpResponse:
         detail = _("这个 Idempotency-Key 已用于另一个不同的请求；新的请求请换一个新的键。")
         return respond(request, 422, detail, errors={"Idempotency-Key": [detail]})
+
+    @api.exception_handler(NotCollecting)
+    def on_not_collecting(request: HttpRequest, exc: NotCollecting) -> HttpResponse:
+        return respond(request, 409, exc.message, errors={"campaign": [exc.message]})
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -42,11 +42,12 @@ from zhongzhi.api.schemas import (
 from zhongzhi.api.services import idempotency_record_save
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.campaigns.selectors import CHOICES_SECONDS, CampaignChoices, campaign_choices
+from zhongzhi.core import clock
 from zhongzhi.intake import access as intake_access
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.receipt_codes import format_receipt_code, parse_receipt_code
 from zhongzhi.intake.selectors import suggestion_history
-from zhongzhi.intake.services import suggestion_submit
+from zhongzhi.intake.services import check_campaign_collects, suggestion_submit
 from zhongzhi.org.models import Unit, User, unit_code_validator
 
 router = Router(tags=["意见建议"])
@@ -215,10 +216,13 @@ def campaign_read(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
 
 @router.post(
     "/campaigns/{campaign_id}/suggestions",
-    response={200: SubmitOut, 201: SubmitOut, **ERRORS},
+    response={200: SubmitOut, 201: SubmitOut, 409: ErrorOut, **ERRORS},
     throttle=FixedWindowThrottle("submit"),
     summary="提交一条建议（公开，按客户端限流）",
-    description="成功返回 201 和回执号；用同一个 Idempotency-Key 重试返回 200 和同一个回执号。",
+    description=(
+        "成功返回 201 和回执号；用同一个 Idempotency-Key 重试返回 200 和同一个回执号。"
+        "活动的起止日期之外返回 409（尚未开始或已结束征集）。"
+    ),
 )
 def suggestion_submit_public(
     request: HttpRequest,
@@ -229,6 +233,7 @@ def suggestion_submit_public(
 ) -> Status[dict[str, Any]]:
     public = _public_campaign(campaign_id)
     campaign, choices = public.campaign, _CampaignChoices(public)
+    check_campaign_collects(campaign, clock.today())
     key = _clean_key(idempotency_key)
     try:
         suggestion, created = suggestion_submit(

@@ -41,6 +41,11 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def collects_on(self, day: datetime.date) -> bool:
+        """Residents' channels (the public page, the public API) take suggestions on the
+        campaign's days only; units and staff may still record what they collected."""
+        return self.start_date <= day <= self.end_date
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, PlanItem, PlanItemStatus
+from zhongzhi.core import clock
 from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Role, Unit, UnitKind, User
@@ -72,7 +72,7 @@ def _load_passwords() -> dict[str, str]:
 
 @transaction.atomic
 def demo_create(today: datetime.date | None = None) -> DemoResult:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     units: dict[str, Unit] = {
         unit.code: unit for unit in Unit.objects.filter(code__in=[u[0] for u in UNITS])
     }

@@ -6,9 +6,11 @@ rows stream through without building the whole sheet in memory first.
 """
 
 import io
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -19,7 +21,9 @@ from zhongzhi.campaigns.exports import HEADER_FILL, HEADER_FONT
 from zhongzhi.campaigns.models import Stage
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.receipt_codes import format_receipt_code
-from zhongzhi.intake.selectors import stage_in
+from zhongzhi.intake.selectors import SuggestionFilters, stage_in
+
+PROGRESS_EVERY = 2_000  # rows between progress reports
 
 COLUMNS: list[tuple[str, int]] = [
     ("回执号", 13),
@@ -71,13 +75,23 @@ def _text(sheet: WriteOnlyWorksheet, value: str | None) -> str | Cell | None:
     return cell
 
 
+def export_filename(filters: SuggestionFilters) -> str:
+    name = filters.campaign.name if filters.campaign else _("意见建议")
+    return f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
 def suggestions_workbook(
-    suggestions: QuerySet[Suggestion], stages: dict[int, list[Stage]]
+    suggestions: QuerySet[Suggestion],
+    stages: dict[int, list[Stage]],
+    *,
+    total: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """One row per suggestion of `suggestions` (already scoped and filtered), in its order.
 
     Reads plain values rather than model instances, and writes plain values rather
-    than styled cells: about 30 µs a row instead of a millisecond.
+    than styled cells: about 30 µs a row instead of a millisecond. `progress(done,
+    total)` is called every `PROGRESS_EVERY` rows and at the end.
     """
     channels = {value: str(label) for value, label in Channel.choices}
     statuses = {value: str(label) for value, label in SuggestionStatus.choices}
@@ -95,6 +109,8 @@ def suggestions_workbook(
     rows = 0
     for row in suggestions.values_list(*_FIELDS).iterator(chunk_size=2000):
         rows += 1
+        if progress is not None and rows % PROGRESS_EVERY == 0:
+            progress(rows, max(total, rows))
         values = dict(zip(_FIELDS, row, strict=True))
         submitted = timezone.localtime(values["submitted_at"])
         stage = stage_in(stages.get(values["campaign_id"], ()), submitted.date())
@@ -120,4 +136,6 @@ def suggestions_workbook(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
+    if progress is not None:
+        progress(rows, rows)
     return buffer.getvalue()

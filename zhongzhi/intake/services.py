@@ -9,7 +9,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from zhongzhi.analysis.services import topic_label_set
@@ -61,6 +61,29 @@ def clean_text(field: str, value: str, limit: int, *, required: bool) -> str:
     if _CONTROL_CHARACTERS.search(value):
         raise ValidationError({field: _("内容含有无法显示的控制字符，请删除后再提交。")})
     return value.strip()
+
+
+class NotCollecting(Exception):
+    """A residents' channel used outside the campaign's days; `message` says when."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_campaign_collects(campaign: Campaign, day: datetime.date) -> None:
+    """Residents' channels only: units and staff may record later what they collected."""
+    if campaign.collects_on(day):
+        return
+    if day < campaign.start_date:
+        raise NotCollecting(
+            _("本次活动将于 %(date)s 开始征集建议，欢迎到时再来。")
+            % {"date": formats.date_format(campaign.start_date)}
+        )
+    raise NotCollecting(
+        _("本次活动已于 %(date)s 结束征集，感谢您的关注。已提交建议的，可凭回执号查询办理进展。")
+        % {"date": formats.date_format(campaign.end_date)}
+    )
 
 
 def check_belongs_to_campaign(

@@ -1,14 +1,14 @@
-"""Background work of intake: the paper-form (意见表) import.
+"""Background work of intake: the paper-form (意见表) import and large ledger exports.
 
-Thin and idempotent: the task takes ids, calls the service and writes the outcome
-on the Job the page polls. Running it again for a finished job does nothing, and a
-file imported before imports nothing new (per-row idempotency keys).
+Thin and idempotent: a task takes ids, calls the service and writes the outcome on
+the Job the page polls. Running it again for a finished job does nothing, and a file
+imported before imports nothing new (per-row idempotency keys).
 """
 
 import logging
 from pathlib import PurePath
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,11 +17,16 @@ from zhongzhi.core.downloads import offer_download
 from zhongzhi.core.jobs import job_fail, job_start, job_succeed, progress_reporter
 from zhongzhi.core.models import Job
 from zhongzhi.intake import paper_form
+from zhongzhi.intake.exports import PROGRESS_EVERY, export_filename, suggestions_workbook
+from zhongzhi.intake.forms import SuggestionFilterForm
+from zhongzhi.intake.selectors import stages_for_export, suggestion_list
 
 logger = logging.getLogger(__name__)
 
 PAPER_FORM_JOB = "paper_form_import"
 JOB_TEMPLATE = "intake/entry/partials/paper_form_job.html"
+EXPORT_JOB = "suggestion_export"
+EXPORT_JOB_TEMPLATE = "intake/staff/partials/export_job.html"
 MAX_LISTED_ERRORS = 100
 
 
@@ -108,3 +113,40 @@ def _success_message(result: paper_form.PaperFormResult) -> str:
             "already": result.already_imported,
         }
     return _("导入成功：新增意见建议 %(created)d 条。") % {"created": result.created}
+
+
+@task()
+def suggestion_export(job_id: int, query: str, language: str = "zh-hans") -> None:
+    """The ledger of the suggestions the job's owner may see that match `query` (the
+    staff list's filters as a query string), offered as a one-time download."""
+    job = Job.objects.select_related("owner").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    with translation.override(language):
+        _export(job, query)
+
+
+def _export(job: Job, query: str) -> None:
+    base = {"template": EXPORT_JOB_TEMPLATE}
+    # Scope and filters are worked out again here, for the owner as they are now.
+    filters = SuggestionFilterForm(QueryDict(query), user=job.owner).filters()
+    suggestions = suggestion_list(job.owner, filters)
+    total = suggestions.count()
+    job_start(job.pk, total=total, message=_("正在导出……"))
+    try:
+        content = suggestions_workbook(
+            suggestions,
+            stages_for_export(job.owner, filters),
+            total=total,
+            progress=progress_reporter(job.pk, every=PROGRESS_EVERY),
+        )
+    except Exception:
+        logger.exception("suggestion export %s failed", job.pk)
+        job_fail(job.pk, message=_("导出时发生错误，请稍后重试。"), result=base)
+        return
+    token = offer_download(user=job.owner, content=content, filename=export_filename(filters))
+    job_succeed(
+        job.pk,
+        message=_("导出完成：共 %(count)d 条。") % {"count": total},
+        result=base | {"rows": total, "download_token": token},
+    )

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhongzhi.campaigns.models import Campaign
+from zhongzhi.core import clock
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.ratelimit import count_request
 from zhongzhi.intake import posters
@@ -27,7 +28,12 @@ from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatu
 from zhongzhi.intake.public_forms import ReceiptLookupForm, SuggestionForm
 from zhongzhi.intake.receipt_codes import parse_receipt_code
 from zhongzhi.intake.selectors import suggestion_history
-from zhongzhi.intake.services import suggestion_plus_one, suggestion_submit
+from zhongzhi.intake.services import (
+    NotCollecting,
+    check_campaign_collects,
+    suggestion_plus_one,
+    suggestion_submit,
+)
 
 BROWSER_COOKIE = "zz_browser"
 BROWSER_COOKIE_AGE = 2 * 365 * 24 * 3600
@@ -131,6 +137,12 @@ def suggestion_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign_or_none(campaign_id)
     if campaign is None:
         return _campaign_missing(request)
+    try:
+        check_campaign_collects(campaign, clock.today())
+    except NotCollecting as closed:
+        context = {"campaign": campaign, "message": closed.message}
+        status = 403 if request.method == "POST" else 200
+        return render(request, "intake/public/closed.html", context, status=status)
     browser_id, new_browser = _browser_id(request)
     status = 200
     if request.method == "POST":
@@ -224,11 +236,13 @@ def plus_one(request: HttpRequest, campaign_id: int, code: str) -> HttpResponse:
     if suggestion is None:
         return _not_found(request, _("没有找到这条建议。"))
     browser_id, new_browser = _browser_id(request)
-    if _over_limit(request, "plus_one"):
-        counted, message = False, _("操作太频繁了，请稍后再试。")
+    status = 200
+    try:
+        check_campaign_collects(campaign, clock.today())
+    except NotCollecting as closed:
+        counted, message, status = False, closed.message, 403
     else:
-        counted = suggestion_plus_one(suggestion=suggestion, browser_id=browser_id)
-        message = _("已附议，谢谢！") if counted else _("您已经附议过这条建议。")
+        counted, message = _plus_one_counted(request, suggestion, browser_id)
     suggestion.refresh_from_db(fields=["plus_ones"])
     context = {
         "campaign": campaign,
@@ -239,11 +253,20 @@ def plus_one(request: HttpRequest, campaign_id: int, code: str) -> HttpResponse:
         "message": message,
     }
     if request.headers.get("HX-Request") == "true":
-        response = render(request, "intake/public/partials/plus_one.html", context)
+        response = render(request, "intake/public/partials/plus_one.html", context, status=status)
     else:
-        response = render(request, "intake/public/plus_one_done.html", context)
+        response = render(request, "intake/public/plus_one_done.html", context, status=status)
     _remember_browser(response, browser_id, new_browser)
     return response
+
+
+def _plus_one_counted(
+    request: HttpRequest, suggestion: Suggestion, browser_id: str
+) -> tuple[bool, str]:
+    if _over_limit(request, "plus_one"):
+        return False, _("操作太频繁了，请稍后再试。")
+    counted = suggestion_plus_one(suggestion=suggestion, browser_id=browser_id)
+    return counted, _("已附议，谢谢！") if counted else _("您已经附议过这条建议。")
 
 
 # --- receipts ----------------------------------------------------------------------

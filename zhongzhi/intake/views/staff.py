@@ -9,18 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.jobs import job_create
+from zhongzhi.core.models import Job
 from zhongzhi.core.responses import xlsx_response
-from zhongzhi.intake import services
+from zhongzhi.intake import services, tasks
 from zhongzhi.intake.access import access_suggestion
-from zhongzhi.intake.exports import suggestions_workbook
+from zhongzhi.intake.exports import export_filename, suggestions_workbook
 from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionStatusForm, SuggestionTopicForm
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.selectors import (
@@ -30,6 +33,9 @@ from zhongzhi.intake.selectors import (
 )
 
 PAGE_SIZE = 50
+# Up to this many rows the ledger downloads at once (a few seconds at most); more is
+# a background job with a progress bar, then a download link.
+EXPORT_IN_REQUEST_MAX = 5_000
 RESULTS_TARGET = "results"  # the id htmx swaps when the filters change
 
 
@@ -135,6 +141,20 @@ def suggestion_export(request: HttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     suggestions = suggestion_list(request.user, filters)
-    content = suggestions_workbook(suggestions, stages_for_export(request.user, filters))
-    name = filters.campaign.name if filters.campaign else _("意见建议")
-    return xlsx_response(content, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
+    if suggestions.count() <= EXPORT_IN_REQUEST_MAX:
+        content = suggestions_workbook(suggestions, stages_for_export(request.user, filters))
+        return xlsx_response(content, export_filename(filters))
+    job = job_create(owner=signed_in_user(request), kind=tasks.EXPORT_JOB)
+    tasks.suggestion_export.enqueue(job.pk, request.GET.urlencode(), get_language())
+    return redirect(reverse("intake:export_job", args=[job.pk]))
+
+
+@login_required
+@require_GET
+def suggestion_export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id, owner=signed_in_user(request), kind=tasks.EXPORT_JOB)
+    return render(
+        request,
+        "intake/staff/export.html",
+        {"job": job, "job_template": tasks.EXPORT_JOB_TEMPLATE},
+    )
