@@ -11,7 +11,10 @@ under DJANGO_SETTINGS_MODULE=bench.load.settings, which only adds the baseline U
 and lifts the API rate limit. Then it drives `POST /api/campaigns/{id}/suggestions`
 (unique Idempotency-Key per submission, generated Chinese text) and the baseline
 `POST /bench/baseline/{id}/` with N concurrent closed-loop clients, alternating the
-order on each repeat, and prints requests/s, p50/p99 latency, errors and CPU use.
+order on each repeat, and prints requests/s, p50/p99 latency, errors and CPU use. The
+endpoints take turns in slices of 3 s (`--slice`) that add up to each phase, so that
+the background work of the growing campaign (the follower indexing what came in, a
+triage run, a checkpoint) weighs on both alike.
 
 `--slo-p99 100` searches instead, for each endpoint, the highest arrival rate (open
 loop: Poisson arrivals over the N client connections) at which p99 stays under 100 ms
@@ -442,6 +445,26 @@ class Bench:
             endpoint, self.kind, load, server_cpu, busy_to[0] - busy_from[0], split, by_role
         )
 
+    def sliced(
+        self, plan: dict[str, float | None], seconds: float, warmup: float, slice_seconds: float
+    ) -> dict[str, Phase]:
+        """Each endpoint of `plan` (endpoint -> open-loop rate, or None for back to back)
+        for `seconds` in all, in alternating slices, so that background work (the
+        follower, a triage run of the growing campaign, a checkpoint) falls on all of
+        them alike instead of on whichever phase happens to be running."""
+        if slice_seconds <= 0 or slice_seconds >= seconds:
+            return {e: self.phase(e, seconds, warmup, rate) for e, rate in plan.items()}
+        parts: dict[str, list[Phase]] = {endpoint: [] for endpoint in plan}
+        endpoints = list(plan)
+        slices = max(1, round(seconds / slice_seconds))
+        for index in range(slices):
+            order = endpoints if index % 2 == 0 else endpoints[::-1]
+            for endpoint in order:
+                # A short warm-up: the clients connect and the backlog fills again.
+                part = self.phase(endpoint, seconds / slices, min(warmup, 0.5), plan[endpoint])
+                parts[endpoint].append(part)
+        return {endpoint: combine(phases) for endpoint, phases in parts.items()}
+
     # --- the restart test ---
 
     def restart_run(self, how: str, seconds: float) -> dict[str, Any]:
@@ -527,6 +550,31 @@ class Bench:
         }
 
 
+def combine(parts: list[Phase]) -> Phase:
+    """One phase out of slices of the same endpoint: counts and CPU added up."""
+    load = LoadResult(window=sum(p.load.window for p in parts))
+    for part in parts:
+        load.latencies.extend(part.load.latencies)
+        load.statuses.update(part.load.statuses)
+        load.client_cpu += part.load.client_cpu
+    by_role: dict[str, float] = dict.fromkeys(ROLES, 0.0)
+    for part in parts:
+        for role, cpu in part.cpu_by_role.items():
+            by_role[role] += cpu
+    split = tuple(
+        sum(p.worker_split[i] * p.load.window for p in parts) / load.window for i in range(3)
+    )
+    return Phase(
+        parts[0].endpoint,
+        parts[0].db,
+        load,
+        sum(p.server_cpu for p in parts),
+        sum(p.machine_busy for p in parts),
+        (split[0], split[1], split[2]),
+        by_role,
+    )
+
+
 # --- capacity at a latency target (open loop) -------------------------------------------
 
 
@@ -570,14 +618,17 @@ def capacity_search(bench: "Bench", args: argparse.Namespace, repeat: int) -> di
     while not all(s.done(args.slo_precision, args.slo_max_steps) for s in searches.values()):
         order = ("submit", "baseline") if round_ % 2 == 0 else ("baseline", "submit")
         round_ += 1
-        for endpoint in order:
-            search = searches[endpoint]
-            if search.done(args.slo_precision, args.slo_max_steps):
-                continue
-            rate = search.next_rate
-            phase = bench.phase(endpoint, args.seconds, args.warmup, rate)
+        plan: dict[str, float | None] = {
+            endpoint: searches[endpoint].next_rate
+            for endpoint in order
+            if not searches[endpoint].done(args.slo_precision, args.slo_max_steps)
+        }
+        found = bench.sliced(plan, args.seconds, args.warmup, args.slice)
+        for endpoint, phase in found.items():
+            rate = plan[endpoint]
+            assert rate is not None
             ok = slo_passes(phase, rate, args.slo_p99)
-            search.record(phase, rate, ok)
+            searches[endpoint].record(phase, rate, ok)
             print(f"{rate:>7.1f} {'pass' if ok else 'FAIL':<5} {_fmt_phase(phase)}", flush=True)
     return searches
 
@@ -729,6 +780,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--slo-max-steps", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=1, help="phases per endpoint (medians)")
+    parser.add_argument(
+        "--slice",
+        type=float,
+        default=3.0,
+        help="measure the endpoints in alternating slices of this many seconds (0: one "
+        "phase each, one after the other)",
+    )
     parser.add_argument("--restart", action="store_true", help="run the restart test instead")
     parser.add_argument(
         "--restart-modes",
@@ -790,8 +848,8 @@ def main(argv: list[str] | None = None) -> int:
             print(HEADER)
             for repeat in range(args.repeat):
                 order = ("submit", "baseline") if repeat % 2 == 0 else ("baseline", "submit")
-                for endpoint in order:
-                    phase = bench.phase(endpoint, args.seconds, args.warmup, args.rate)
+                plan = dict.fromkeys(order, args.rate)
+                for phase in bench.sliced(plan, args.seconds, args.warmup, args.slice).values():
                     phases.append(phase)
                     print(_fmt_phase(phase), flush=True)
         finally:
