@@ -54,3 +54,16 @@ def test_several_processes_stay_within_their_allowances_of_the_limit(
         allowed += count_request("addr:flood", limit=30, window=60, now=NOW)[0]
     assert 30 <= allowed <= 30 + processes * local_allowance(30)
     assert _shared_count("addr:flood") >= 300 - processes * local_allowance(30)
+
+
+def test_counts_of_ended_windows_are_forgotten_when_many_clients_came(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ratelimit, "_SWEEP_LOCAL_AT", 5)
+    monkeypatch.setattr(ratelimit, "_next_local_sweep", 0.0)
+    for client in range(6):
+        count_request(f"addr:{client}", limit=30, window=60, now=NOW)
+    assert len(ratelimit._local) == 6
+    # A minute later the earlier window has ended: its clients' counts go.
+    count_request("addr:late", limit=30, window=60, now=NOW + 60)
+    assert list(ratelimit._local) == ["addr:late"]

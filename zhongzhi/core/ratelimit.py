@@ -51,6 +51,9 @@ class _LocalCount:
 
 _local: dict[str, _LocalCount] = {}
 _local_lock = threading.Lock()  # the development server answers in threads
+_SWEEP_LOCAL_AT = 10_000  # keys kept before ended windows are dropped
+_SWEEP_LOCAL_EVERY = 10.0  # seconds: with that many clients in one window, not per request
+_next_local_sweep = 0.0
 
 
 def forget_local_counts() -> None:
@@ -72,7 +75,7 @@ def count_request(
     with _local_lock:
         local = _local.get(key)
         if local is None or local.window_index != window_index:
-            if len(_local) > 10_000:  # many clients: drop the windows that have ended
+            if len(_local) > _SWEEP_LOCAL_AT:  # many clients: drop windows that have ended
                 _forget_ended_windows(now)
             local = _local[key] = _LocalCount(window_index, window_end)
         local.pending += 1
@@ -90,5 +93,9 @@ def count_request(
 
 
 def _forget_ended_windows(now: float) -> None:
+    global _next_local_sweep
+    if now < _next_local_sweep:
+        return
+    _next_local_sweep = now + _SWEEP_LOCAL_EVERY
     for key in [k for k, local in _local.items() if local.window_end <= now]:
         del _local[key]
