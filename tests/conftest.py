@@ -129,11 +129,11 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
 
 @pytest.fixture(autouse=True)
 def fresh_rate_counts() -> None:
-    # Rate limits let a few requests through on a per-process count; the shared counts
-    # they complete are rolled back with each test, so the local ones go too.
-    from zhongzhi.core.ratelimit import forget_local_counts
+    # Rate limits count per process and in shared rows (a table rolled back with each
+    # test, or a file of their own with SQLite): each test starts with none.
+    from zhongzhi.core.ratelimit import forget_counts
 
-    forget_local_counts()
+    forget_counts()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

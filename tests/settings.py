@@ -1,6 +1,15 @@
 """Settings for the test suite: the real ones, with test-only speed-ups."""
 
+import os
+import tempfile
+
 from zhongzhi.settings import *  # noqa: F403
+
+# One counter file per test run, emptied before each test (tests/conftest.py).
+if ZHONGZHI_RATE_COUNTER_FILE:  # noqa: F405
+    ZHONGZHI_RATE_COUNTER_FILE = os.path.join(
+        tempfile.gettempdir(), f"zhongzhi-test-rate-counters-{os.getpid()}.sqlite3"
+    )
 
 # Argon2 is deliberately slow; tests that check hashing ask for it themselves.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -220,3 +220,12 @@ ZHONGZHI_DUPLICATE_INDEX = env_str("ZHONGZHI_DUPLICATE_INDEX", "database")
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Behind a proxy that sets X-Forwarded-For, rate limits count the address it gives.
 ZHONGZHI_TRUSTED_PROXY = env_bool("ZHONGZHI_TRUSTED_PROXY", False)
+# Rate-limit counters: with SQLite in a file of their own, so that counting a request
+# never queues for the database's one write lock (nor holds it); with PostgreSQL, an
+# UNLOGGED table of the database (empty value).
+ZHONGZHI_RATE_COUNTER_FILE = env_str(
+    "ZHONGZHI_RATE_COUNTER_FILE",
+    str(DATA_DIR / "rate_counters.sqlite3")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else "",
+)

@@ -1,5 +1,6 @@
-"""Per-client rate limits for the API: fixed-window counters in the database
-(`core.ratelimit`), shared by every server process, one statement a request.
+"""Per-client rate limits for the API: fixed-window counters shared by every server
+process (`core.ratelimit`: a client's first few requests counted in the process, then
+one upsert now and then).
 
 The client is the remote address. Behind a proxy that we trust
 (`ZHONGZHI_TRUSTED_PROXY = True`), it is the last address of `X-Forwarded-For`, the

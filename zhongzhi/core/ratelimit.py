@@ -1,7 +1,10 @@
 """Fixed-window request counters shared by every server process.
 
-The shared count is a row of `core_ratecounter`, bumped by one upsert that returns the
-new count (SQLite ≥ 3.35 and PostgreSQL both speak `INSERT … ON CONFLICT … RETURNING`).
+The shared count of a key in a window is one row, bumped by one upsert that returns the
+new count (`INSERT … ON CONFLICT … RETURNING`). With PostgreSQL the rows are an
+UNLOGGED table of the database (`core.RateCounter`); with SQLite they are in a file of
+their own (`ZHONGZHI_RATE_COUNTER_FILE`), because SQLite has one write lock per file
+and a count must neither wait for a triage run's store nor hold up a suggestion.
 
 Most clients are residents sending a suggestion or two, far below any limit, so a
 process lets a key's first few requests in a window through on its own count and
@@ -9,15 +12,18 @@ writes them to the shared row later, with the request that goes past that allowa
 (`local_allowance`). A process that is the only one serving a key is therefore exact;
 with W processes a client can get at most W × allowance requests more than the limit
 in a window. Limits under 10 a window get no allowance: every request is counted in
-the database first.
+the shared row first.
 """
 
 import math
 import random
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.db import connection
 
 from zhongzhi.core.models import RateCounter
@@ -31,6 +37,83 @@ _UPSERT = (
     f"ON CONFLICT ({_KEY}, {_WINDOW}) DO UPDATE SET {_COUNT} = {_TABLE}.{_COUNT} + %s "
     f"RETURNING {_COUNT}"
 )
+
+
+class _TableCounters:
+    """The counters as a table of the platform's database (PostgreSQL)."""
+
+    def add(self, key: str, window_index: int, increment: int, expires: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(_UPSERT, [key, window_index, increment, expires, increment])
+            (count,) = cursor.fetchone()
+        return int(count)
+
+    def sweep(self, now: float) -> None:
+        RateCounter.objects.filter(expires__lt=int(now)).delete()
+
+    def total(self, key: str) -> int:
+        return sum(RateCounter.objects.filter(key=key).values_list("count", flat=True))
+
+    def clear(self) -> None:
+        """Nothing to do: the table goes back with the test's transaction."""
+
+
+class _FileCounters:
+    """The counters in a SQLite file of their own; one connection per thread."""
+
+    _SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS rate_counter (key TEXT NOT NULL, window_index INTEGER "
+        "NOT NULL, count INTEGER NOT NULL, expires INTEGER NOT NULL, "
+        "PRIMARY KEY (key, window_index)) WITHOUT ROWID"
+    )
+    _UPSERT = (
+        "INSERT INTO rate_counter (key, window_index, count, expires) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (key, window_index) DO UPDATE SET count = count + ? RETURNING count"
+    )
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        opened: sqlite3.Connection | None = getattr(self.local, "connection", None)
+        if opened is None:
+            # Autocommit; a lost count after a power cut does no harm, so no fsync.
+            opened = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            opened.execute("PRAGMA journal_mode=WAL")
+            opened.execute("PRAGMA synchronous=OFF")
+            opened.execute(self._SCHEMA)
+            self.local.connection = opened
+        return opened
+
+    def add(self, key: str, window_index: int, increment: int, expires: int) -> int:
+        values = (key, window_index, increment, expires, increment)
+        (count,) = self._connection().execute(self._UPSERT, values).fetchone()
+        return int(count)
+
+    def sweep(self, now: float) -> None:
+        self._connection().execute("DELETE FROM rate_counter WHERE expires < ?", (int(now),))
+
+    def total(self, key: str) -> int:
+        row = self._connection().execute(
+            "SELECT COALESCE(SUM(count), 0) FROM rate_counter WHERE key = ?", (key,)
+        )
+        return int(row.fetchone()[0])
+
+    def clear(self) -> None:
+        self._connection().execute("DELETE FROM rate_counter")
+
+
+@cache
+def _counters(path: str) -> _TableCounters | _FileCounters:
+    return _FileCounters(path) if path else _TableCounters()
+
+
+def shared_counters() -> _TableCounters | _FileCounters:
+    """Where the shared counts are kept (``ZHONGZHI_RATE_COUNTER_FILE``)."""
+    return _counters(getattr(settings, "ZHONGZHI_RATE_COUNTER_FILE", ""))
+
+
 # Old windows are swept now and then, by whichever request draws the short straw.
 _SWEEP_CHANCE = 0.002
 MAX_ALLOWANCE = 3
@@ -56,10 +139,12 @@ _SWEEP_LOCAL_EVERY = 10.0  # seconds: with that many clients in one window, not 
 _next_local_sweep = 0.0
 
 
-def forget_local_counts() -> None:
-    """Drop this process's unwritten counts (tests: the database was rolled back)."""
+def forget_counts() -> None:
+    """Tests: forget every count, this process's and the counter file's (a table of the
+    database goes back with each test's transaction)."""
     with _local_lock:
         _local.clear()
+    shared_counters().clear()
 
 
 def count_request(
@@ -82,13 +167,12 @@ def count_request(
         if local.pending <= allowance and local.shared + local.pending <= limit:
             return True, retry_after
         increment, local.pending = local.pending, 0
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [key, window_index, increment, int(window_end) + 1, increment])
-        (count,) = cursor.fetchone()
+    counters = shared_counters()
+    count = counters.add(key, window_index, increment, int(window_end) + 1)
     with _local_lock:
         local.shared = count
     if random.random() < _SWEEP_CHANCE:
-        RateCounter.objects.filter(expires__lt=int(now)).delete()
+        counters.sweep(now)
     return count <= limit, retry_after
 
 
