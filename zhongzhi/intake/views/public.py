@@ -236,11 +236,13 @@ def plus_one(request: HttpRequest, campaign_id: int, code: str) -> HttpResponse:
     if suggestion is None:
         return _not_found(request, _("没有找到这条建议。"))
     browser_id, new_browser = _browser_id(request)
+    from_htmx = request.headers.get("HX-Request") == "true"
     status = 200
     try:
         check_campaign_collects(campaign, clock.today())
     except NotCollecting as closed:
-        counted, message, status = False, closed.message, 403
+        # htmx swaps in 2xx answers only: the box under the button says why.
+        counted, message, status = False, closed.message, 200 if from_htmx else 403
     else:
         counted, message = _plus_one_counted(request, suggestion, browser_id)
     suggestion.refresh_from_db(fields=["plus_ones"])
@@ -252,7 +254,7 @@ def plus_one(request: HttpRequest, campaign_id: int, code: str) -> HttpResponse:
         "counted": counted,
         "message": message,
     }
-    if request.headers.get("HX-Request") == "true":
+    if from_htmx:
         response = render(request, "intake/public/partials/plus_one.html", context, status=status)
     else:
         response = render(request, "intake/public/plus_one_done.html", context, status=status)
