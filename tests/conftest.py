@@ -146,3 +146,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     engine = settings.DATABASES["default"]["ENGINE"]
     if wanted and wanted not in engine:
         raise pytest.UsageError(f"ZHONGZHI_TEST_DATABASE={wanted} but DATABASE_URL gives {engine}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's rate-counter file (SQLite runs, tests/settings.py) goes with the run."""
+    import pathlib
+
+    from django.conf import settings
+
+    counter_file = getattr(settings, "ZHONGZHI_RATE_COUNTER_FILE", "")
+    for suffix in ("", "-wal", "-shm"):
+        if counter_file:
+            pathlib.Path(counter_file + suffix).unlink(missing_ok=True)
