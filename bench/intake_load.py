@@ -18,8 +18,9 @@ triage run, a checkpoint) weighs on both alike.
 
 `--slo-p99 100` searches instead, for each endpoint, the highest arrival rate (open
 loop: Poisson arrivals over the N client connections) at which p99 stays under 100 ms
-with no errors, growing the rate by half until it fails, then bisecting; both endpoints'
-searches are interleaved and the ratio of the two capacities is printed.
+with no errors, growing the rate by half until it fails (twice in a row: one stall of
+the background work fails a few seconds' p99 by itself), then bisecting; both
+endpoints' searches are interleaved and the ratio of the two capacities is printed.
 
 `--restart` runs the restart test instead: during load, the server is stopped
 (SIGTERM to gunicorn's master; SIGKILL of the master; SIGKILL of master and workers)
@@ -588,6 +589,7 @@ class Search:
     failed: float | None = None  # lowest rate that failed
     best: Phase | None = None  # the phase at `passed`
     steps: int = 0
+    unconfirmed: float | None = None  # a rate that failed once, to be tried again
 
     def done(self, precision: float, max_steps: int) -> bool:
         if self.steps >= max_steps:
@@ -596,6 +598,12 @@ class Search:
 
     def record(self, phase: Phase, rate: float, ok: bool) -> None:
         self.steps += 1
+        if not ok and self.unconfirmed != rate:
+            # One stall (a triage run storing its results, a checkpoint) fails a p99 over
+            # seconds by itself: a rate fails when it fails twice in a row.
+            self.unconfirmed = rate
+            return
+        self.unconfirmed = None
         if ok:
             self.passed, self.best = rate, phase
         else:
@@ -629,7 +637,8 @@ def capacity_search(bench: "Bench", args: argparse.Namespace, repeat: int) -> di
             assert rate is not None
             ok = slo_passes(phase, rate, args.slo_p99)
             searches[endpoint].record(phase, rate, ok)
-            print(f"{rate:>7.1f} {'pass' if ok else 'FAIL':<5} {_fmt_phase(phase)}", flush=True)
+            verdict = "pass" if ok else "once" if searches[endpoint].unconfirmed else "FAIL"
+            print(f"{rate:>7.1f} {verdict:<5} {_fmt_phase(phase)}", flush=True)
     return searches
 
 
@@ -778,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--slo-precision", type=float, default=0.04, help="stop when pass/fail rates are this close"
     )
-    parser.add_argument("--slo-max-steps", type=int, default=12)
+    parser.add_argument("--slo-max-steps", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=1, help="phases per endpoint (medians)")
     parser.add_argument(
         "--slice",
