@@ -65,8 +65,10 @@ INSTALLED_APPS = [
     "zhongzhi.core",
     "zhongzhi.org",
     "zhongzhi.campaigns",
+    "zhongzhi.audit",
     "zhongzhi.intake",
     "zhongzhi.analysis",
+    "zhongzhi.screening",
     "zhongzhi.api",
 ]
 

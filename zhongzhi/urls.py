@@ -20,4 +20,5 @@ urlpatterns = [
     path("c/", include("zhongzhi.intake.public_urls")),
     path("tokens/", include("zhongzhi.api.token_urls")),
     path("analysis/", include("zhongzhi.analysis.urls")),
+    path("screening/", include("zhongzhi.screening.urls")),
 ]

@@ -23,8 +23,9 @@ from zhongzhi.analysis.similarity import (
 from zhongzhi.analysis.stores import BatchStore, DatabaseStore
 from zhongzhi.analysis.tasks import follow_new_suggestions
 from zhongzhi.campaigns.models import Campaign
-from zhongzhi.intake.models import Suggestion, SuggestionStatus
-from zhongzhi.intake.services import suggestion_change_status, suggestion_submit
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.intake.services import suggestion_submit
+from zhongzhi.screening.services.decisions import suggestion_decide
 from zhongzhi.triage.dedup import DuplicateIndex, RedisStore
 
 ROAD_WITH_GREETING = "尊敬的领导：您好！" + ROAD + "盼复，谢谢！"
@@ -105,7 +106,7 @@ def test_a_suggestion_of_another_campaign_is_never_returned(world: World) -> Non
 
 
 def test_invalid_suggestions_are_not_shown(world: World, road: Suggestion) -> None:
-    suggestion_change_status(suggestion=road, status=SuggestionStatus.INVALID, actor=world.office)
+    suggestion_decide(suggestion=road, decision="invalid", reason="广告或推销", actor=world.office)
 
     assert similar_suggestions(campaign=world.campaign, text=ROAD_WITH_GREETING) == []
 

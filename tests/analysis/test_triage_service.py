@@ -17,9 +17,10 @@ from zhongzhi.analysis.models import HotIssue, SuggestionTriage, TopicLabel, Top
 from zhongzhi.analysis.services import campaign_triage, topic_label_set, topic_model_retrain
 from zhongzhi.analysis.tasks import schedule_campaign_triage, topic_model_retrain_task
 from zhongzhi.campaigns.models import Campaign, Topic
-from zhongzhi.intake.models import Suggestion, SuggestionStatus
-from zhongzhi.intake.services import suggestion_change_status, suggestion_submit
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.intake.services import suggestion_submit
 from zhongzhi.org.models import Unit
+from zhongzhi.screening.services.decisions import suggestion_decide
 
 # Suggestions written for these tests: two hot topics (a mixing plant's noise on 红岛路
 # and a changed bus route on 金口路), resubmissions, and unrelated singles.
@@ -242,7 +243,7 @@ def test_invalid_suggestions_leave_triage(
 ) -> None:
     campaign_triage(world.campaign.pk)
     spam = written["single"][1]
-    suggestion_change_status(suggestion=spam, status=SuggestionStatus.INVALID, actor=world.office)
+    suggestion_decide(suggestion=spam, decision="invalid", reason="广告或推销", actor=world.office)
 
     campaign_triage(world.campaign.pk)
 

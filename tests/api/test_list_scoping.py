@@ -12,7 +12,7 @@ from zhongzhi.api.models import ApiToken
 from zhongzhi.api.services import api_token_revoke
 from zhongzhi.campaigns.models import Topic
 from zhongzhi.intake.models import Suggestion
-from zhongzhi.intake.services import suggestion_change_status
+from zhongzhi.screening.services.decisions import suggestion_decide
 
 LIST = "/api/suggestions"
 
@@ -73,9 +73,15 @@ def test_supervisor_sees_assigned_units_with_masked_phones(world: World, suggest
 
 def test_leader_sees_the_street_with_masked_phones(world: World, suggestions) -> None:  # type: ignore[no-untyped-def]
     response = world.client_for(world.leader).get(LIST)
-    assert texts(response) == {"红岛路护栏<script>x</script>", "金口路漏水管道", "福山路成立舞蹈队"}
+    # The street's leader reads the whole campaign, routed to a unit yet or not.
+    assert texts(response) == {
+        "红岛路护栏<script>x</script>",
+        "金口路漏水管道",
+        "福山路成立舞蹈队",
+        "街道层面的建议",
+    }
     content = response.content.decode()
-    for phone in ("13800138000", "13900139000", "13700137000"):
+    for phone in ("13800138000", "13900139000", "13700137000", "13600136000"):
         assert phone not in content
 
 
@@ -107,9 +113,7 @@ def test_filters(world: World, api: Client, hdl_token: str, suggestions, topic: 
         len(texts(client.get(LIST, {"campaign": str(world.campaign.pk), "channel": "online"}))) == 4
     )
     assert texts(client.get(LIST, {"channel": "api"})) == set()
-    suggestion_change_status(
-        suggestion=suggestions["jinkoulu"], status="adopted", actor=world.office
-    )
+    suggestion_decide(suggestion=suggestions["jinkoulu"], decision="adopt", actor=world.office)
     assert texts(client.get(LIST, {"status": "adopted"})) == {"金口路漏水管道"}
     today = timezone.localdate()
     assert (

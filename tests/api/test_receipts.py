@@ -8,21 +8,21 @@ from tests.conftest import World
 from zhongzhi.campaigns.models import Topic
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.receipt_codes import ALPHABET
-from zhongzhi.intake.services import suggestion_change_status
+from zhongzhi.screening.services.decisions import suggestion_decide
 
 
 @pytest.fixture
 def answered(world: World, topic: Topic) -> Suggestion:
     suggestion = make_suggestion(world, world.hongdaolu, "红岛路口需要护栏", phone="13800138000")
     Suggestion.objects.filter(pk=suggestion.pk).update(topic=topic)
-    suggestion_change_status(
-        suggestion=suggestion, status="adopted", actor=world.hongdaolu_coordinator, note="内部备注"
+    suggestion_decide(
+        suggestion=suggestion, decision="adopt", actor=world.hongdaolu_coordinator, note="内部备注"
     )
-    suggestion_change_status(
+    suggestion_decide(
         suggestion=suggestion,
-        status="answered",
+        decision="answer",
         actor=world.hongdaolu_coordinator,
-        answer="护栏已于 11 月安装完毕。",
+        reply="护栏已于 11 月安装完毕。",
     )
     suggestion.refresh_from_db()
     return suggestion

@@ -33,7 +33,7 @@ def test_public_submit_returns_201_with_a_receipt_code(
     body = response.json()
     assert parse_receipt_code(body["receipt_code"]) is not None
     assert body["status"] == "received"
-    assert body["status_label"] == "已受理"
+    assert body["status_label"] == "已收到"
     suggestion = Suggestion.objects.get()
     assert suggestion.channel == Channel.API
     assert suggestion.topic == topic

@@ -85,8 +85,8 @@ def test_resident_submits_on_a_phone_and_follows_the_receipt(live_server, browse
     page.fill("input[name=code]", code.replace("-", "").lower())
     page.locator("button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/c/r/{mine.receipt_code}/")
-    assert page.inner_text("[data-testid=status]") == "已受理"
-    assert "已受理" in page.inner_text("[data-testid=timeline]")
+    assert page.inner_text("[data-testid=status]") == "已收到"
+    assert "已收到" in page.inner_text("[data-testid=timeline]")
     assert MINE in page.inner_text("[data-testid=suggestion-text]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

@@ -20,8 +20,9 @@ from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake import posters
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
-from zhongzhi.intake.services import suggestion_change_status, suggestion_submit
+from zhongzhi.intake.services import suggestion_submit
 from zhongzhi.intake.views.public import BROWSER_COOKIE, plus_one_code
+from zhongzhi.screening.services.decisions import suggestion_decide
 
 ROAD = (
     "红岛路38号楼前的人行道坑洼不平，下雨天积水严重。"
@@ -293,17 +294,17 @@ def test_receipt_page_shows_timeline_and_answer_but_nothing_personal(world: Worl
         submitter_name="王秀兰",
         submitter_phone=PHONE,
     )
-    suggestion_change_status(
+    suggestion_decide(
         suggestion=suggestion,
-        status=SuggestionStatus.ADOPTED,
+        decision="adopt",
         actor=world.office,
         note="内部：已转红岛路社区，联系人李建国",
     )
-    suggestion_change_status(
+    suggestion_decide(
         suggestion=suggestion,
-        status=SuggestionStatus.ANSWERED,
+        decision="answer",
         actor=world.office,
-        answer="人行道已于10月12日重新铺设，路口新增两个排水口。",
+        reply="人行道已于10月12日重新铺设，路口新增两个排水口。",
     )
 
     response = Client().get(reverse("public:receipt", args=[suggestion.receipt_code]))
@@ -312,8 +313,8 @@ def test_receipt_page_shows_timeline_and_answer_but_nothing_personal(world: Worl
     page = response.content.decode()
     assert suggestion.receipt_code_display in page
     timeline = page.split('data-testid="timeline"')[1].split("</ol>")[0]
-    assert [s in timeline for s in ("已受理", "已采纳", "已答复")] == [True, True, True]
-    assert timeline.index("已受理") < timeline.index("已采纳") < timeline.index("已答复")
+    assert [s in timeline for s in ("已收到", "已采纳", "已答复")] == [True, True, True]
+    assert timeline.index("已收到") < timeline.index("已采纳") < timeline.index("已答复")
     assert "人行道已于10月12日重新铺设" in page
     for personal in ("王秀兰", PHONE, "13987654321", "李建国", "内部", world.office.full_name):
         assert personal not in page
@@ -399,7 +400,7 @@ def test_similar_box_is_empty_for_short_text_and_ignores_invalid_suggestions(
 ) -> None:
     spam, _created = suggestion_submit(campaign=world.campaign, text=ROAD, channel="online")
     index_new_suggestions()
-    suggestion_change_status(suggestion=spam, status=SuggestionStatus.INVALID, actor=world.office)
+    suggestion_decide(suggestion=spam, decision="invalid", reason="广告或推销", actor=world.office)
     url = reverse("public:similar", args=[world.campaign.pk])
     client = Client()
 

@@ -8,15 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.conftest import World
-from tests.factories import CampaignFactory, UnitFactory, UserFactory
+from tests.factories import CampaignFactory, UnitFactory
 from tests.intake.factories import SuggestionFactory
+from zhongzhi.audit.models import AuditEntry
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.intake import services
 from zhongzhi.intake.models import (
     Channel,
     PlusOne,
     Suggestion,
-    SuggestionEvent,
     SuggestionStatus,
 )
 from zhongzhi.intake.receipt_codes import parse_receipt_code
@@ -41,7 +41,7 @@ def assert_refused_in_chinese(world: World, field: str, **kwargs: Any) -> None:
     messages = caught.value.message_dict[field]
     assert messages and all(CHINESE.search(message) for message in messages), messages
     assert Suggestion.objects.count() == 0
-    assert SuggestionEvent.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
 
 
 # --- submit: what is refused -----------------------------------------------------
@@ -147,7 +147,7 @@ def test_submit_records_a_suggestion_whose_history_starts_with_its_receipt(
     [received] = suggestion_history(suggestion)
     assert (received.from_status, received.to_status) == ("", SuggestionStatus.RECEIVED)
     assert received.at == suggestion.submitted_at
-    assert SuggestionEvent.objects.count() == 0  # a submission writes its row only
+    assert AuditEntry.objects.count() == 0  # a submission writes its row only
 
 
 def test_submit_forgets_the_name_of_an_anonymous_submitter(world: World) -> None:
@@ -178,57 +178,6 @@ def test_the_same_idempotency_key_in_another_campaign_is_another_suggestion(
     second, created = submit(world, campaign=other, idempotency_key="k1")
     assert created
     assert second.pk != first.pk
-
-
-# --- change status -------------------------------------------------------------------
-
-
-def test_status_change_writes_a_history_event(world: World) -> None:
-    suggestion = SuggestionFactory(campaign=world.campaign, unit=world.hongdaolu)
-    changed = services.suggestion_change_status(
-        suggestion=suggestion,
-        status=SuggestionStatus.ADOPTED,
-        actor=world.hongdaolu_coordinator,
-        note="已交社区整改",
-        answer="已安排施工队，下周修复。",
-    )
-    assert changed.status == SuggestionStatus.ADOPTED
-    suggestion.refresh_from_db()
-    assert suggestion.status == SuggestionStatus.ADOPTED
-    assert suggestion.answer == "已安排施工队，下周修复。"
-    events = suggestion_history(suggestion, with_actors=True)
-    assert [event.to_status for event in events] == [
-        SuggestionStatus.RECEIVED,
-        SuggestionStatus.ADOPTED,
-    ]
-    assert SuggestionEvent.objects.filter(suggestion=suggestion).count() == 1
-    last = events[-1]
-    assert (last.from_status, last.to_status) == (
-        SuggestionStatus.RECEIVED,
-        SuggestionStatus.ADOPTED,
-    )
-    assert last.actor == world.hongdaolu_coordinator
-    assert last.note == "已交社区整改"
-
-
-def test_status_change_without_answer_keeps_the_answer(world: World) -> None:
-    suggestion = SuggestionFactory(campaign=world.campaign)
-    services.suggestion_change_status(
-        suggestion=suggestion, status="answered", actor=world.office, answer="已答复"
-    )
-    services.suggestion_change_status(suggestion=suggestion, status="adopted", actor=world.office)
-    suggestion.refresh_from_db()
-    assert suggestion.answer == "已答复"
-
-
-def test_unknown_status_is_refused_and_nothing_changes(world: World) -> None:
-    suggestion = SuggestionFactory(campaign=world.campaign)
-    with pytest.raises(ValidationError) as caught:
-        services.suggestion_change_status(suggestion=suggestion, status="lost", actor=UserFactory())
-    assert CHINESE.search(caught.value.message_dict["status"][0])
-    suggestion.refresh_from_db()
-    assert suggestion.status == SuggestionStatus.RECEIVED
-    assert not SuggestionEvent.objects.filter(suggestion=suggestion).exists()
 
 
 # --- +1 -------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from openpyxl import load_workbook
 
 from tests.conftest import World
 from tests.intake.factories import SuggestionFactory
+from zhongzhi.audit.models import AuditEntry
 from zhongzhi.campaigns import services as campaign_services
-from zhongzhi.intake import services
-from zhongzhi.intake.models import Channel, Suggestion, SuggestionEvent, SuggestionStatus
+from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.search import SQLITE_TRIGGERS, ensure_search_index
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
+from zhongzhi.screening.services.decisions import suggestion_decide
 
 HDL_PHONE = "13812345678"
 JKL_PHONE = "13987654321"
@@ -139,9 +140,7 @@ def test_coordinator_cannot_change_the_sibling_status(
 ) -> None:
     client = world.client_for(world.hongdaolu_coordinator)
     sibling = suggestions["jinkoulu"]
-    response = client.post(
-        reverse("intake:change_status", args=[sibling.pk]), {"status": "invalid"}
-    )
+    response = client.post(decide_url(world), decision("invalid", sibling, reason="广告或推销"))
     assert response.status_code == 404
     sibling.refresh_from_db()
     assert sibling.status == SuggestionStatus.RECEIVED
@@ -165,12 +164,12 @@ def test_supervisor_sees_assigned_units_only_and_reads_only(
     own = suggestions["hongdaolu"]
     detail = page(client, reverse("intake:detail", args=[own.pk]))
     assert "兴安支路" in detail
-    assert reverse("intake:change_status", args=[own.pk]) not in detail
-    response = client.post(reverse("intake:change_status", args=[own.pk]), {"status": "invalid"})
+    assert 'data-testid="decision-form"' not in detail
+    response = client.post(decide_url(world), decision("invalid", own, reason="广告或推销"))
     assert response.status_code == 404
     own.refresh_from_db()
     assert own.status == SuggestionStatus.RECEIVED
-    assert not SuggestionEvent.objects.filter(suggestion=own).exists()
+    assert not AuditEntry.objects.filter(target_id=own.pk).exists()
 
 
 def test_signed_out_visitor_is_sent_to_login(suggestions: dict[str, Suggestion]) -> None:
@@ -307,7 +306,6 @@ def test_search_follows_edits_and_deletions(
     Suggestion.objects.filter(pk=edited.pk).update(text="金口路需要一台公交卡充值机。")
     assert listed(client, q="自来水管") == set()
     assert listed(client, q="公交卡充值机") == codes(edited)
-    SuggestionEvent.objects.filter(suggestion=edited).delete()
     Suggestion.objects.filter(pk=edited.pk).delete()
     assert "没有符合条件的意见建议" in page(client, q="公交卡充值机")
 
@@ -341,7 +339,7 @@ def test_filters_by_topic_category_channel_and_status(world: World) -> None:
     letter = SuggestionFactory(
         campaign=campaign, topic=business, channel=Channel.LETTER, category=deputies
     )
-    services.suggestion_change_status(suggestion=letter, status="adopted", actor=world.office)
+    suggestion_decide(suggestion=letter, decision="adopt", actor=world.office)
     client = world.client_for(world.office)
     assert listed(client, topic=roads.pk) == codes(online)
     assert listed(client, topic=business.pk) == codes(letter)
@@ -413,41 +411,47 @@ def test_export_follows_the_filters(world: World, suggestions: dict[str, Suggest
     assert rows[1][0] == suggestions["hongdaolu"].receipt_code_display
 
 
-# --- detail and status change ---------------------------------------------------------
+# --- detail and decisions ---------------------------------------------------------
 
 
-def test_coordinator_changes_status_and_the_history_shows_it(
+def decide_url(world: World) -> str:
+    return reverse("screening:decide", args=[world.campaign.pk])
+
+
+def decision(key: str, suggestion: Suggestion, **fields: str) -> dict[str, str]:
+    return {"decision": key, "item": f"{suggestion.pk}:{suggestion.version}", **fields}
+
+
+def test_coordinator_decides_on_the_page_and_the_history_shows_it(
     world: World, suggestions: dict[str, Suggestion]
 ) -> None:
     client = world.client_for(world.hongdaolu_coordinator)
     own = suggestions["hongdaolu"]
-    response = client.post(
-        reverse("intake:change_status", args=[own.pk]),
-        {"status": "adopted", "note": "已交城建科<处理>", "answer": "下周修复兴安支路。"},
-    )
+    response = client.post(decide_url(world), decision("adopt", own, note="已交城建科<处理>"))
     assert response.status_code == 302
     own.refresh_from_db()
-    assert own.status == SuggestionStatus.ADOPTED
+    client.post(decide_url(world), decision("answer", own, reply="下周修复兴安支路。"))
+    own.refresh_from_db()
+    assert own.status == SuggestionStatus.ANSWERED
     assert own.answer == "下周修复兴安支路。"
     detail = page(client, reverse("intake:detail", args=[own.pk]))
     assert "红岛路联络员" in detail
     assert "已交城建科&lt;处理&gt;" in detail
-    assert "已受理 → 已采纳" in detail
+    assert "已收到 → 已采纳" in detail
+    assert "已采纳 → 已答复" in detail
     assert "下周修复兴安支路。" in detail
 
 
-def test_invalid_status_change_shows_the_form_again(
+def test_an_unknown_decision_says_so_and_changes_nothing(
     world: World, suggestions: dict[str, Suggestion]
 ) -> None:
     client = world.client_for(world.office)
     own = suggestions["hongdaolu"]
-    response = client.post(
-        reverse("intake:change_status", args=[own.pk]), {"status": "lost", "note": "x" * 501}
-    )
-    assert response.status_code == 400
-    assert "errorlist" in response.content.decode()
+    response = client.post(decide_url(world), decision("lost", own), follow=True)
+    assert "flash-error" in response.content.decode()
     own.refresh_from_db()
     assert own.status == SuggestionStatus.RECEIVED
+    assert not AuditEntry.objects.exists()
 
 
 def test_anonymous_submitter_is_shown_as_anonymous(world: World) -> None:

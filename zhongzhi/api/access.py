@@ -74,7 +74,7 @@ def access_suggestion_by_receipt(code: str) -> Suggestion:
     if canonical is None:
         raise ApiNotFound(_("回执号不正确，请核对后再试（共 9 位，如 ABCD-2345K）。"))
     suggestion = (
-        Suggestion.objects.select_related("campaign", "topic")
+        Suggestion.objects.select_related("campaign", "topic", "merged_into")
         .filter(receipt_code=canonical)
         .first()
     )

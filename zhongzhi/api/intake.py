@@ -46,7 +46,7 @@ from zhongzhi.core import clock
 from zhongzhi.intake import access as intake_access
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.receipt_codes import format_receipt_code, parse_receipt_code
-from zhongzhi.intake.selectors import suggestion_history
+from zhongzhi.intake.selectors import public_timeline
 from zhongzhi.intake.services import check_campaign_collects, suggestion_submit
 from zhongzhi.org.models import Unit, User, unit_code_validator
 
@@ -272,23 +272,24 @@ def suggestion_submit_public(
 )
 def receipt_read(request: HttpRequest, code: str) -> dict[str, Any]:
     suggestion = api_access.access_suggestion_by_receipt(code)
-    events = suggestion_history(suggestion)
+    events = public_timeline(suggestion)
+    handled = suggestion.merged_into or suggestion  # a merged one shares its answer
     return {
         "receipt_code": format_receipt_code(suggestion.receipt_code),
         "campaign": suggestion.campaign.name,
-        "status": suggestion.status,
-        "status_label": suggestion.get_status_display(),
+        "status": handled.status,
+        "status_label": handled.get_status_display(),
         "topic": suggestion.topic.name if suggestion.topic else None,
         "submitted_on": timezone.localdate(suggestion.submitted_at),
         "timeline": [
             {
                 "date": timezone.localdate(event.at),
                 "status": event.to_status,
-                "status_label": event.get_to_status_display(),
+                "status_label": event.to_status_label,
             }
             for event in events
         ],
-        "answer": suggestion.answer or None,
+        "answer": handled.answer or None,
     }
 
 

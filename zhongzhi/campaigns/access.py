@@ -52,6 +52,20 @@ def managed_campaigns(user: AnyUser) -> QuerySet[Campaign]:
     return Campaign.objects.filter(condition)
 
 
+def overseen_campaigns(user: AnyUser) -> QuerySet[Campaign]:
+    """Campaigns this user sees whole, every suggestion included: the office's, and
+    those owned in the subtree of a leader role (leaders read, never change)."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    if user.is_superuser:
+        return Campaign.objects.all()
+    condition = Q(pk__in=[])
+    for membership in user_memberships(user):
+        if membership.role in (Role.OFFICE, Role.LEADER):
+            condition |= Q(owner_unit__path__startswith=membership.unit.path)
+    return Campaign.objects.filter(condition)
+
+
 def access_campaign(user: AnyUser, campaign_id: int, *, for_change: bool = False) -> Campaign:
     campaigns = managed_campaigns(user) if for_change else visible_campaigns(user)
     try:

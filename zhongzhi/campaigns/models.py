@@ -22,6 +22,13 @@ class Campaign(models.Model):
         on_delete=models.PROTECT,
         related_name="campaigns",
     )
+    # Defaults of every assignment (交办): days to sign for it and days to answer it.
+    sign_within_days = models.PositiveSmallIntegerField(
+        _("签收时限（天）"), default=2, help_text=_("交办后多少天内须签收。")
+    )
+    answer_within_days = models.PositiveSmallIntegerField(
+        _("办理时限（天）"), default=15, help_text=_("交办后多少天内须答复。")
+    )
     # Keys of the templates applied, so that one cannot be applied twice.
     applied_templates = models.JSONField(_("已套用模板"), default=list, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -126,6 +133,16 @@ class Topic(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     description = models.TextField(_("说明"), blank=True)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    # Proposed for a suggestion on this topic when its text names no place or unit.
+    usual_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("常办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("这个方面的建议通常交给哪个单位办理；系统据此推荐交办单位。"),
+    )
 
     class Meta:
         verbose_name = _("方面")

@@ -1,6 +1,7 @@
 """Who may see, change and call back which suggestions.
 
-The office of a campaign sees all its suggestions; every other role sees those
+The office of a campaign and the leaders above it see all its suggestions (routed or
+not); every other role sees those
 about a unit in their scope (`org.access.visible_units`); coordinators and the
 office change them. A phone number is personal data: only those who change a
 suggestion (and so must call back) see it unmasked.
@@ -9,7 +10,7 @@ suggestion (and so must call back) see it unmasked.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhongzhi.campaigns.access import managed_campaigns
+from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import AnyUser, changeable_units, visible_units
 
@@ -19,9 +20,9 @@ def visible_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
         return Suggestion.objects.none()
     if user.is_superuser:
         return Suggestion.objects.all()
-    in_managed_campaign = Q(campaign__in=managed_campaigns(user))
+    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
     about_visible_unit = Q(unit__in=visible_units(user))
-    return Suggestion.objects.filter(in_managed_campaign | about_visible_unit)
+    return Suggestion.objects.filter(in_overseen_campaign | about_visible_unit)
 
 
 def changeable_suggestions(user: AnyUser) -> QuerySet[Suggestion]:

@@ -20,22 +20,8 @@ from zhongzhi.intake.access import (
     mask_phone,
     visible_suggestions,
 )
-from zhongzhi.intake.models import Meeting, Suggestion, SuggestionEvent
+from zhongzhi.intake.models import Meeting, Suggestion
 from zhongzhi.org.access import changeable_units
-
-
-class SuggestionEventInline(admin.TabularInline):
-    model = SuggestionEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor", "from_status", "to_status", "note"]
-    readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Suggestion)
@@ -54,13 +40,15 @@ class SuggestionAdmin(ScopedAdmin):
     list_select_related = ["campaign", "unit"]
     search_fields = ["receipt_code", "title"]
     show_full_result_count = False  # no second COUNT(*) over 150,000 rows
-    inlines = [SuggestionEventInline]
     readonly_fields = [
         "receipt_code",
         "campaign",
         "channel",
         "meeting",
         "status",
+        "unit",
+        "merged_into",
+        "answer",
         "plus_ones",
         "submitted_at",
         "submitted_by",
@@ -84,12 +72,12 @@ class SuggestionAdmin(ScopedAdmin):
         return False
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        editable = ["title", "text", "topic", "category", "unit", "answer"]
+        # Routing, decisions and answers go through the screening pages, which record
+        # each in the audit log; here only corrections of what was written.
+        editable = ["title", "text", "topic", "category"]
         return [*self.readonly_fields, *editable]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
-        if db_field.name == "unit":
-            kwargs["queryset"] = changeable_units(request.user)
         if db_field.name in {"topic", "category"}:
             kwargs["queryset"] = db_field.related_model.objects.filter(
                 campaign__in=visible_campaigns(request.user)

@@ -26,11 +26,11 @@ from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.meetings import MeetingRow, meeting_record
 from zhongzhi.intake.models import Channel, Meeting, Suggestion, SuggestionStatus
 from zhongzhi.intake.services import (
-    suggestion_change_status,
     suggestion_plus_one,
     suggestion_submit,
 )
 from zhongzhi.org.models import Membership, Role, Unit, User
+from zhongzhi.screening.services.decisions import suggestion_decide
 from zhongzhi.triage.resubmit import Kind, resubmit
 
 # The "7+11" topics and categories, by the names the template gives them.
@@ -75,6 +75,14 @@ COORDINATORS = {
     TPJ: "taipingjiao",
 }
 DAYS = 35  # suggestions are spread over the last five weeks
+
+
+# The screening decision that leaves a demo suggestion in the status its entry names.
+_DECISION_FOR: dict[str, str] = {
+    SuggestionStatus.ACCEPTED: "accept",
+    SuggestionStatus.EXCELLENT: "excellent",
+    SuggestionStatus.ADOPTED: "adopt",
+}
 
 
 @dataclass
@@ -198,7 +206,7 @@ HOUSING = DemoEntry(
     "武昌路1号乙的老房子产权一直没理清，住了几十年办不了手续，希望街道请相关单位来当面说说清楚。",
     "武昌路1号乙房屋产权问题",
     plus_ones=4,
-    status=SuggestionStatus.IN_REVIEW,
+    status=SuggestionStatus.ACCEPTED,
     days_ago=20,
 )
 
@@ -945,21 +953,16 @@ def demo_suggestions_create(campaign: Campaign, *, now: datetime.datetime | None
         if office is None:
             continue
         if entry.answer:
-            suggestion_change_status(
-                suggestion=suggestion,
-                status=SuggestionStatus.ADOPTED,
-                actor=office,
-                note="转社区办理",
+            suggestion_decide(
+                suggestion=suggestion, decision="adopt", actor=office, note="转社区办理"
             )
-            suggestion_change_status(
-                suggestion=suggestion,
-                status=SuggestionStatus.ANSWERED,
-                actor=office,
-                note="已办结",
-                answer=entry.answer,
+            suggestion_decide(
+                suggestion=suggestion, decision="answer", actor=office, reply=entry.answer
             )
         elif entry.status:
-            suggestion_change_status(suggestion=suggestion, status=entry.status, actor=office)
+            suggestion_decide(
+                suggestion=suggestion, decision=_DECISION_FOR[entry.status], actor=office
+            )
     return created + _meetings_create(campaign, units, topics, categories, now, floor)
 
 

@@ -10,7 +10,7 @@ from zhongzhi.analysis.models import HotIssue
 from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
 from zhongzhi.core.forms import DateInput
-from zhongzhi.intake.models import MAX_TEXT_LENGTH, Channel, SuggestionStatus
+from zhongzhi.intake.models import Channel, SuggestionStatus
 from zhongzhi.intake.search import MAX_TERM_LENGTH
 from zhongzhi.intake.selectors import SuggestionFilters
 from zhongzhi.org.access import AnyUser, visible_units
@@ -148,23 +148,6 @@ class SuggestionFilterForm(forms.Form):
             canonical_only=bool(data.get("canonical_only")),
             to_label=bool(data.get("to_label")),
         )
-
-
-class SuggestionStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("新状态"), choices=SuggestionStatus.choices)
-    note = forms.CharField(
-        label=_("办理说明"),
-        required=False,
-        max_length=500,
-        help_text=_("记入办理记录，仅工作人员可见。"),
-    )
-    answer = forms.CharField(
-        label=_("答复居民"),
-        required=False,
-        max_length=MAX_TEXT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("居民凭回执号查询时可以看到答复；留空则没有答复。"),
-    )
 
 
 class SuggestionTopicForm(forms.Form):

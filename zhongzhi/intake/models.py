@@ -21,12 +21,15 @@ class Channel(models.TextChoices):
 
 
 class SuggestionStatus(models.TextChoices):
-    RECEIVED = "received", _("已受理")
-    IN_REVIEW = "in_review", _("办理中")
-    DUPLICATE = "duplicate", _("重复")
+    """Where screening has got to (screening.services.suggestion_decide moves it)."""
+
+    RECEIVED = "received", _("已收到")
+    ACCEPTED = "accepted", _("已受理")
+    MERGED = "merged", _("已合并")
     INVALID = "invalid", _("无效")
-    EXCELLENT = "excellent", _("优秀")
+    EXCELLENT = "excellent", _("优秀金点子")
     ADOPTED = "adopted", _("已采纳")
+    NOT_ADOPTED = "not_adopted", _("不予采纳")
     ANSWERED = "answered", _("已答复")
 
 
@@ -109,7 +112,24 @@ class Suggestion(models.Model):
         default=SuggestionStatus.RECEIVED,
         db_index=True,
     )
+    # Why it was judged invalid or not adopted (screening.DecisionReason's text, kept
+    # as written so that editing the list later does not rewrite past decisions).
+    status_reason = models.CharField(_("原因"), max_length=200, blank=True)
+    # The suggestion this one was merged into (always one that is not merged itself):
+    # its answer is this one's answer too.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
     answer = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # Bumped by every screening decision: a decision made on a page showing an older
+    # version is refused (two staff deciding the same suggestion at once).
+    version = models.PositiveIntegerField(_("版本"), default=0, db_default=0, editable=False)
     plus_ones = models.PositiveIntegerField(_("附议数"), default=0)
     submitted_by = models.ForeignKey(
         User,
@@ -137,9 +157,19 @@ class Suggestion(models.Model):
                 fields=["campaign", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="suggestion_unique_idempotency_key",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")),
+                name="suggestion_not_merged_into_itself",
+            ),
         ]
         indexes = [
+            # The office's to-assign queue (待分派): suggestions no unit has yet.
+            models.Index(
+                fields=["campaign", "submitted_at"],
+                condition=Q(unit__isnull=True),
+                name="suggestion_to_assign",
+            ),
             models.Index(fields=["campaign", "status", "submitted_at"]),
             # The worker's queue: small, as it holds only what is not yet indexed.
             models.Index(
@@ -154,35 +184,9 @@ class Suggestion(models.Model):
     def receipt_code_display(self) -> str:
         return format_receipt_code(self.receipt_code)
 
-
-class SuggestionEvent(models.Model):
-    """One entry of a suggestion's history: who changed its status, when, and why."""
-
-    suggestion = models.ForeignKey(
-        Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE, related_name="events"
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        User,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    from_status = models.CharField(
-        _("原状态"), max_length=20, choices=SuggestionStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("新状态"), max_length=20, choices=SuggestionStatus.choices)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+    @property
+    def decided(self) -> bool:
+        return self.status not in (SuggestionStatus.RECEIVED, SuggestionStatus.ACCEPTED)
 
 
 class PlusOne(models.Model):

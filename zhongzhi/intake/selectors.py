@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage
 from zhongzhi.analysis.selectors import annotate_triage, apply_triage_filters
+from zhongzhi.audit.selectors import audit_entries_for
 from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
 from zhongzhi.intake.access import (
@@ -18,10 +20,10 @@ from zhongzhi.intake.access import (
     mask_phone,
     visible_suggestions,
 )
-from zhongzhi.intake.models import Suggestion, SuggestionEvent, SuggestionStatus
+from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.search import search_suggestions
 from zhongzhi.org.access import AnyUser
-from zhongzhi.org.models import Unit
+from zhongzhi.org.models import Unit, User
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,39 @@ def stage_of(stages: dict[int, list[Stage]], suggestion: Suggestion) -> Stage | 
     return stage_in(stages.get(suggestion.campaign_id, []), day)
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of a suggestion's history: its receipt, then each audit entry."""
+
+    at: datetime.datetime
+    action: str  # what was done, in words
+    actor: User | None
+    unit: Unit | None
+    from_status: str
+    to_status: str
+    note: str
+
+    @property
+    def status_changed(self) -> bool:
+        return self.from_status != self.to_status
+
+    @property
+    def from_status_label(self) -> str:
+        return _STATUS_LABELS.get(self.from_status, "")
+
+    @property
+    def to_status_label(self) -> str:
+        return _STATUS_LABELS.get(self.to_status, "")
+
+
+_STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in SuggestionStatus.choices}
+
+
 @dataclass
 class SuggestionDetail:
     suggestion: Suggestion
     stage: Stage | None
-    events: list[SuggestionEvent]
+    events: list[HistoryEntry]
     triage: SuggestionTriage | None  # None until the campaign's first triage run
     can_change: bool
     # The number as this user may see it: whole, masked, or "" when none was given.
@@ -152,23 +182,52 @@ def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail
     )
 
 
-def suggestion_history(
-    suggestion: Suggestion, *, with_actors: bool = False
-) -> list[SuggestionEvent]:
-    """Every entry of the suggestion's history, oldest first: its receipt, read from the
-    suggestion's own row (not stored as an event, so that a submission writes one row),
-    then each status change. ``with_actors`` loads who made each change."""
-    received = SuggestionEvent(
-        suggestion=suggestion,
-        at=suggestion.submitted_at,
-        actor_id=suggestion.submitted_by_id,
-        to_status=SuggestionStatus.RECEIVED,
-    )
-    changes = suggestion.events.order_by("at", "pk")
-    if with_actors:
-        changes = changes.select_related("actor")
-        received.actor = suggestion.submitted_by
-    return [received, *changes]
+def suggestion_history(suggestion: Suggestion, *, with_actors: bool = False) -> list[HistoryEntry]:
+    """Every step of the suggestion's history, oldest first: its receipt, read from the
+    suggestion's own row (not stored as an entry, so that a submission writes one row),
+    then each entry of the audit log about it. ``with_actors`` loads who did each."""
+    entries = audit_entries_for(suggestion)
+    if not with_actors:
+        entries = entries.select_related(None)
+    history = [
+        HistoryEntry(
+            at=suggestion.submitted_at,
+            action=str(_("提交")),
+            actor=suggestion.submitted_by if with_actors else None,
+            unit=None,
+            from_status="",
+            to_status=SuggestionStatus.RECEIVED,
+            note="",
+        )
+    ]
+    status = SuggestionStatus.RECEIVED.value
+    for entry in entries:
+        before = entry.before.get("status", status)
+        status = entry.after.get("status", before)
+        history.append(
+            HistoryEntry(
+                at=entry.at,
+                action=entry.get_action_display(),
+                actor=entry.actor if with_actors else None,
+                unit=entry.unit if with_actors else None,
+                from_status=before,
+                to_status=status,
+                note=entry.note,
+            )
+        )
+    return history
+
+
+def public_timeline(suggestion: Suggestion) -> list[HistoryEntry]:
+    """What a resident sees of the history: when the status changed and to what (staff
+    notes, names and units stay inside); after a merge, the kept suggestion's changes."""
+    own = [entry for entry in suggestion_history(suggestion) if entry.status_changed]
+    root = suggestion.merged_into
+    if root is None:
+        return own
+    merged_at = own[-1].at if own else suggestion.submitted_at
+    later = [e for e in suggestion_history(root)[1:] if e.status_changed and e.at > merged_at]
+    return [*own, *later]
 
 
 def suggestion_by_idempotency_key(campaign: Campaign, key: str) -> Suggestion | None:

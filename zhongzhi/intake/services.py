@@ -1,4 +1,5 @@
-"""Writes for suggestions: submit (from any channel), change status, +1."""
+"""Writes for suggestions: submit (from any channel), set the topic, +1. Routing and
+screening decisions are zhongzhi.screening's."""
 
 import datetime
 import re
@@ -22,8 +23,6 @@ from zhongzhi.intake.models import (
     Meeting,
     PlusOne,
     Suggestion,
-    SuggestionEvent,
-    SuggestionStatus,
 )
 from zhongzhi.intake.receipt_codes import new_receipt_code
 from zhongzhi.intake.selectors import suggestion_by_idempotency_key
@@ -205,28 +204,6 @@ def _check_choices_still_exist(suggestion: Suggestion) -> None:
     for field, model, pk, message in chosen:
         if pk is not None and not model.objects.filter(pk=pk).exists():
             raise ValidationError({field: message})
-
-
-@transaction.atomic
-def suggestion_change_status(
-    *, suggestion: Suggestion, status: str, actor: User, note: str = "", answer: str | None = None
-) -> Suggestion:
-    if status not in SuggestionStatus.values:
-        raise ValidationError({"status": _("未知的状态。")})
-    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    previous = suggestion.status
-    suggestion.status = status
-    if answer is not None:
-        suggestion.answer = clean_text("answer", answer, MAX_TEXT_LENGTH, required=False)
-    suggestion.save(update_fields=["status", "answer"])
-    SuggestionEvent.objects.create(
-        suggestion=suggestion,
-        actor=actor,
-        from_status=previous,
-        to_status=status,
-        note=clean_text("note", note, 500, required=False),
-    )
-    return suggestion
 
 
 @transaction.atomic

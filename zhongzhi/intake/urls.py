@@ -8,6 +8,5 @@ urlpatterns = [
     path("export.xlsx", staff.suggestion_export, name="export"),
     path("exports/<int:job_id>/", staff.suggestion_export_job, name="export_job"),
     path("<int:suggestion_id>/", staff.suggestion_detail_page, name="detail"),
-    path("<int:suggestion_id>/status/", staff.suggestion_change_status, name="change_status"),
     path("<int:suggestion_id>/topic/", staff.suggestion_set_topic, name="set_topic"),
 ]

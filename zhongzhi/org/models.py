@@ -4,6 +4,8 @@ Scoping rests on `Unit.path`: the ids of a unit's ancestors and its own, so a
 subtree is one `path__startswith` query and needs no recursion.
 """
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -44,6 +46,13 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    # Streets, estates, landmarks and other names a suggestion may use for this unit's
+    # area: routing proposes the unit whose names a suggestion mentions.
+    places = models.TextField(
+        _("辖区地名和别称"),
+        blank=True,
+        help_text=_("辖区内的道路、小区、地标和单位的别称，用顿号、逗号或换行分隔。"),
+    )
 
     class Meta:
         verbose_name = _("单位")
@@ -56,6 +65,10 @@ class Unit(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def place_names(self) -> list[str]:
+        return [name for name in re.split(r"[、，,;；\s]+", self.places) if name]
 
     def clean(self) -> None:
         # A unit may not sit under itself or under one of its own descendants.

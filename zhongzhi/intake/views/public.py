@@ -27,7 +27,7 @@ from zhongzhi.intake import posters
 from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatus
 from zhongzhi.intake.public_forms import ReceiptLookupForm, SuggestionForm
 from zhongzhi.intake.receipt_codes import parse_receipt_code
-from zhongzhi.intake.selectors import suggestion_history
+from zhongzhi.intake.selectors import public_timeline
 from zhongzhi.intake.services import (
     NotCollecting,
     check_campaign_collects,
@@ -296,7 +296,9 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "intake/public/receipt_lookup.html", context, status=429)
     receipt_code = parse_receipt_code(code)
     suggestion = (
-        Suggestion.objects.select_related("campaign", "campaign__owner_unit", "topic")
+        Suggestion.objects.select_related(
+            "campaign", "campaign__owner_unit", "topic", "merged_into"
+        )
         .filter(receipt_code=receipt_code)
         .first()
         if receipt_code
@@ -311,12 +313,14 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     if receipt_code != code:
         return redirect("public:receipt", code=receipt_code)
     # Only when the status changed and what it became: staff notes and names stay inside.
-    timeline = suggestion_history(suggestion)
+    timeline = public_timeline(suggestion)
     return render(
         request,
         "intake/public/receipt.html",
         {
             "suggestion": suggestion,
+            # A merged suggestion is answered with the one it was merged into.
+            "handled": suggestion.merged_into or suggestion,
             "campaign": suggestion.campaign,
             "text": mask_phones(suggestion.text),
             "timeline": timeline,

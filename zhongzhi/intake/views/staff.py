@@ -1,5 +1,5 @@
 """Staff pages for suggestions: the scoped list with filters and search, the detail
-with its history and status change, and the Excel export of the same rows.
+with its history, routing and screening decision, and the Excel export of the same rows.
 
 Thin views: parse the form, check access, call a selector or service, render.
 """
@@ -24,13 +24,15 @@ from zhongzhi.core.responses import xlsx_response
 from zhongzhi.intake import services, tasks
 from zhongzhi.intake.access import access_suggestion
 from zhongzhi.intake.exports import export_filename, suggestions_workbook
-from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionStatusForm, SuggestionTopicForm
+from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionTopicForm
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.selectors import (
     stages_for_export,
     suggestion_detail,
     suggestion_list,
 )
+from zhongzhi.screening.selectors import decision_reasons, reply_templates, suggestion_routing
+from zhongzhi.screening.services.decisions import DECISIONS
 
 PAGE_SIZE = 50
 # Up to this many rows the ledger downloads at once (a few seconds at most); more is
@@ -58,29 +60,7 @@ def suggestion_list_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def suggestion_detail_page(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     suggestion = access_suggestion(request.user, suggestion_id)
-    return _render_detail(request, suggestion, status_form=None)
-
-
-@login_required
-@require_POST
-def suggestion_change_status(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    suggestion = access_suggestion(request.user, suggestion_id, for_change=True)
-    form = SuggestionStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.suggestion_change_status(
-                suggestion=suggestion,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                answer=form.cleaned_data["answer"],
-                actor=signed_in_user(request),
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("状态已更新，已记入办理记录。"))
-            return redirect("intake:detail", suggestion_id=suggestion.pk)
-    return _render_detail(request, suggestion, status_form=form, status=400)
+    return _render_detail(request, suggestion)
 
 
 @login_required
@@ -100,22 +80,17 @@ def suggestion_set_topic(request: HttpRequest, suggestion_id: int) -> HttpRespon
         else:
             messages.success(request, _("方面已保存；自动分类会从您的标注中学习。"))
             return redirect("intake:detail", suggestion_id=suggestion.pk)
-    return _render_detail(request, suggestion, status_form=None, topic_form=form, status=400)
+    return _render_detail(request, suggestion, topic_form=form, status=400)
 
 
 def _render_detail(
     request: HttpRequest,
     suggestion: Suggestion,
     *,
-    status_form: SuggestionStatusForm | None,
     topic_form: SuggestionTopicForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = suggestion_detail(request.user, suggestion)
-    if status_form is None and detail.can_change:
-        status_form = SuggestionStatusForm(
-            initial={"status": suggestion.status, "answer": suggestion.answer}
-        )
     if topic_form is None and detail.can_change:
         # Offer the guess when staff have not chosen: accepting it is one click.
         guess = detail.triage.topic_guess if detail.triage else None
@@ -128,8 +103,12 @@ def _render_detail(
         {
             "detail": detail,
             "suggestion": suggestion,
-            "status_form": status_form,
             "topic_form": topic_form,
+            # Routing and the screening decision (zhongzhi.screening), on the same page.
+            "routing": suggestion_routing(request.user, suggestion),
+            "reasons": decision_reasons(suggestion.campaign),
+            "templates": reply_templates(suggestion.campaign),
+            "decisions": DECISIONS,
         },
         status=status,
     )

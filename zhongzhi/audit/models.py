@@ -1,0 +1,80 @@
+"""The audit log (操作日志): one append-only entry per decision anyone made.
+
+Every assignment, signature, send-back, transfer, screening decision and reply — and
+what later apps record (measures, verifications) — is one ``AuditEntry``: who, when,
+what, on which object, the state before and after. Nothing in the application updates
+or deletes an entry, and the database refuses to (triggers, ``triggers.py``), so the
+history on an item's page cannot be rewritten.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.org.models import Unit, User
+
+
+class AuditAction(models.TextChoices):
+    # Screening (screening.services)
+    STATUS = "suggestion.status", _("更改状态")
+    ASSIGN = "suggestion.assign", _("交办")
+    SIGN = "suggestion.sign", _("签收")
+    SEND_BACK = "suggestion.send_back", _("退回")
+    TRANSFER = "suggestion.transfer", _("转办")
+    ACCEPT = "suggestion.accept", _("受理")
+    MERGE = "suggestion.merge", _("合并")
+    MERGED_IN = "suggestion.merged_in", _("并入建议")
+    INVALID = "suggestion.invalid", _("判为无效")
+    EXCELLENT = "suggestion.excellent", _("评为优秀金点子")
+    ADOPT = "suggestion.adopt", _("采纳")
+    NOT_ADOPT = "suggestion.not_adopt", _("不予采纳")
+    ANSWER = "suggestion.answer", _("答复")
+    REOPEN = "suggestion.reopen", _("重新筛选")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    # PROTECT, not SET_NULL or CASCADE: either would have to change or delete entries,
+    # which the database refuses. Accounts are deactivated, not deleted.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=40, choices=AuditAction.choices)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The unit the entry concerns (the unit assigned, the one that signed …): what the
+    # units' assessment counts later.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # What the entry is about: "intake.suggestion" and its primary key, and so on.
+    target_type = models.CharField(_("对象类型"), max_length=50)
+    target_id = models.BigIntegerField(_("对象编号"))
+    before = models.JSONField(_("操作前"), default=dict, blank=True)
+    after = models.JSONField(_("操作后"), default=dict, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"], name="audit_target"),
+            models.Index(fields=["campaign", "action", "at"], name="audit_campaign_action"),
+        ]
+
+    def __str__(self) -> str:
+        target = f"{self.target_type}:{self.target_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {target}"

@@ -1,0 +1,231 @@
+"""Reads of routing and screening, scoped to the caller."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhongzhi.analysis.models import HotIssue, SuggestionTriage
+from zhongzhi.campaigns.access import can_manage_campaign
+from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.intake.access import changeable_suggestions
+from zhongzhi.intake.models import Suggestion, SuggestionStatus
+from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
+from zhongzhi.org.access import AnyUser
+from zhongzhi.org.models import Unit
+from zhongzhi.screening.access import handled_assignments
+from zhongzhi.screening.models import (
+    Assignment,
+    AssignmentState,
+    DecisionReason,
+    ReasonKind,
+    ReplyTemplate,
+)
+from zhongzhi.screening.services.decisions import Item
+from zhongzhi.screening.services.routing import NOT_ROUTED
+
+S = SuggestionStatus
+
+# The queue's tabs: which statuses each shows.
+TABS: dict[str, tuple[str, ...]] = {
+    "todo": (S.RECEIVED, S.ACCEPTED),
+    "excellent": (S.EXCELLENT, S.ADOPTED),
+    "done": (S.MERGED, S.INVALID, S.NOT_ADOPTED, S.ANSWERED),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    campaign: Campaign
+    tab: str = "todo"
+    unit: Unit | None = None
+    topic_guess: Topic | None = None
+    issue: HotIssue | None = None
+    min_score: int | None = None
+    q: str = ""
+    # One row per near-duplicate group (its first suggestion), with the group's size.
+    groups: bool = True
+
+
+def screening_queue(user: AnyUser, filters: QueueFilters) -> QuerySet[Suggestion]:
+    """What the user screens: suggestions in their scope that no unit still has to sign
+    for, most promising first (triage score, then support, then newest)."""
+    suggestions = suggestion_list(
+        user,
+        SuggestionFilters(
+            campaign=filters.campaign,
+            unit=filters.unit,
+            q=filters.q,
+            issue=filters.issue,
+            topic_guess=filters.topic_guess,
+            min_score=filters.min_score,
+            canonical_only=filters.groups,
+        ),
+    )
+    return (
+        suggestions.filter(status__in=TABS.get(filters.tab, TABS["todo"]))
+        .exclude(assignments__state=AssignmentState.PENDING)
+        .order_by(
+            "-triage__score",
+            "-plus_ones",
+            "-submitted_at",
+            "-pk",
+        )
+    )
+
+
+def to_assign(user: AnyUser, campaign: Campaign) -> QuerySet[Suggestion]:
+    """The office's to-assign queue (待分派): suggestions no unit has, newest first."""
+    if not can_manage_campaign(user, campaign):
+        return Suggestion.objects.none()
+    return (
+        Suggestion.objects.filter(campaign=campaign, unit__isnull=True)
+        .exclude(status__in=NOT_ROUTED)
+        .select_related("topic", "triage", "triage__topic_guess")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def to_assign_count(campaign: Campaign) -> int:
+    return (
+        Suggestion.objects.filter(campaign=campaign, unit__isnull=True)
+        .exclude(status__in=NOT_ROUTED)
+        .count()
+    )
+
+
+def to_sign(user: AnyUser, campaign: Campaign) -> QuerySet[Assignment]:
+    """Assignments waiting for a signature that this user may sign: the earliest
+    deadline first. The office sees every unit's; a coordinator those of their units."""
+    return (
+        handled_assignments(user)
+        .filter(campaign=campaign, state=AssignmentState.PENDING)
+        .select_related("suggestion", "unit", "assigned_by", "previous__unit")
+        .order_by("sign_deadline", "pk")
+    )
+
+
+@dataclass
+class RoutingView:
+    """A suggestion's routing as its page shows it."""
+
+    chain: list[Assignment]
+    open: Assignment | None
+    may_handle: bool  # sign, send back, pass on the open assignment
+    may_assign: bool  # the office, while no unit has it
+    may_decide: bool
+    overdue: bool = False
+    transfer_units: list[Unit] = field(default_factory=list)
+
+
+def suggestion_routing(user: AnyUser, suggestion: Suggestion) -> RoutingView:
+    chain = list(
+        suggestion.assignments.select_related(
+            "unit", "assigned_by", "signed_by", "closed_by"
+        ).order_by("assigned_at", "pk")
+    )
+    current = next((a for a in chain if a.is_open), None)
+    may_handle = current is not None and handled_assignments(user).filter(pk=current.pk).exists()
+    manages = can_manage_campaign(user, suggestion.campaign)
+    return RoutingView(
+        chain=chain,
+        open=current,
+        may_handle=may_handle,
+        may_assign=manages and suggestion.unit_id is None and suggestion.status not in NOT_ROUTED,
+        may_decide=changeable_suggestions(user).filter(pk=suggestion.pk).exists(),
+        overdue=current is not None and current.sign_overdue(),
+        transfer_units=campaign_units(suggestion.campaign) if may_handle else [],
+    )
+
+
+def campaign_units(campaign: Campaign) -> list[Unit]:
+    """Units a campaign's suggestions may be assigned to: its owner's subtree."""
+    return list(Unit.objects.filter(path__startswith=campaign.owner_unit.path).order_by("path"))
+
+
+DEFAULT_REASONS = {
+    ReasonKind.INVALID: ["广告或推销", "无实质内容", "与活动无关", "重复提交", "含有不文明用语"],
+    ReasonKind.NOT_ADOPTED: [
+        "暂不具备实施条件",
+        "不属于本级职权范围",
+        "已有相关政策或正在实施",
+        "建议不够具体，难以操作",
+    ],
+}
+
+
+def decision_reasons(campaign: Campaign) -> dict[str, list[str]]:
+    """The office's lists of reasons for 无效 and 不予采纳; the usual ones until the
+    office writes its own (admin: 筛选原因)."""
+    stored: dict[str, list[str]] = {}
+    for reason in DecisionReason.objects.filter(campaign=campaign):
+        stored.setdefault(reason.kind, []).append(reason.text)
+    return {kind: stored.get(kind) or list(defaults) for kind, defaults in DEFAULT_REASONS.items()}
+
+
+def reply_templates(campaign: Campaign) -> list[ReplyTemplate]:
+    return list(ReplyTemplate.objects.filter(campaign=campaign))
+
+
+@dataclass(frozen=True)
+class ScreeningCounts:
+    to_assign: int
+    to_sign: int
+    sign_overdue: int
+    to_screen: int
+
+
+def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:
+    """The figures of the campaign overview's screening box, for this user."""
+    now = timezone.now()
+    pending = handled_assignments(user).filter(campaign=campaign, state=AssignmentState.PENDING)
+    signing = pending.aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_deadline__lt=now)))
+    screen = (
+        changeable_suggestions(user)
+        .filter(campaign=campaign, status__in=TABS["todo"])
+        .exclude(assignments__state=AssignmentState.PENDING)
+        .count()
+    )
+    return ScreeningCounts(
+        to_assign=to_assign_count(campaign) if can_manage_campaign(user, campaign) else 0,
+        to_sign=signing["n"],
+        sign_overdue=signing["late"],
+        to_screen=screen,
+    )
+
+
+def days_left(deadline: datetime.datetime) -> int:
+    return (timezone.localdate(deadline) - timezone.localdate()).days
+
+
+def deadline_label(deadline: datetime.datetime) -> str:
+    days = days_left(deadline)
+    if days < 0:
+        return _("已超时 %(days)d 天") % {"days": -days}
+    if days == 0:
+        return _("今天到期")
+    return _("还剩 %(days)d 天") % {"days": days}
+
+
+def with_duplicate_groups(user: AnyUser, items: list[Item]) -> list[Item]:
+    """The chosen rows and every other undecided member of their near-duplicate groups
+    that the user may change (a decision on a whole group); chosen rows first."""
+    chosen = {item.suggestion_id for item in items}
+    groups = SuggestionTriage.objects.filter(suggestion__in=chosen).values("campaign", "group")
+    members = (
+        changeable_suggestions(user)
+        .filter(status__in=TABS["todo"])
+        .filter(
+            pk__in=SuggestionTriage.objects.filter(
+                Q(*[Q(campaign=g["campaign"], group=g["group"]) for g in groups], _connector=Q.OR)
+            ).values("suggestion")
+        )
+        .exclude(pk__in=chosen)
+        .order_by("pk")
+        .values_list("pk", "version")
+        if groups
+        else []
+    )
+    return [*items, *(Item(pk, version) for pk, version in members)]

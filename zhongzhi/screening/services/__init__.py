@@ -1,0 +1,1 @@
+"""Writes of screening: routing (``routing``) and decisions (``decisions``)."""
