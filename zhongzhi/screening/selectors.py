@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,14 +61,16 @@ def screening_queue(user: AnyUser, filters: QueueFilters) -> QuerySet[Suggestion
             issue=filters.issue,
             topic_guess=filters.topic_guess,
             min_score=filters.min_score,
-            canonical_only=filters.groups,
         ),
     )
+    if filters.groups:
+        # A group's first suggestion stands for it; one not triaged yet is its own group.
+        suggestions = suggestions.filter(Q(triage__canonical=True) | Q(triage__isnull=True))
     return (
         suggestions.filter(status__in=TABS.get(filters.tab, TABS["todo"]))
         .exclude(assignments__state=AssignmentState.PENDING)
         .order_by(
-            "-triage__score",
+            F("triage__score").desc(nulls_last=True),
             "-plus_ones",
             "-submitted_at",
             "-pk",

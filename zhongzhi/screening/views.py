@@ -136,7 +136,7 @@ def decide(request: HttpRequest, campaign_id: int) -> HttpResponse:
             outcome["errors"] = error.messages
         else:
             label = decisions.DECISIONS[data["decision"]].label
-            outcome["done"] = _("已%(decision)s %(n)d 条，已记入操作日志。") % {
+            outcome["done"] = _("已作出决定“%(decision)s”：%(n)d 条，已记入操作日志。") % {
                 "decision": label,
                 "n": len(decided),
             }

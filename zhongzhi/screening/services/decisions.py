@@ -145,7 +145,7 @@ def suggestions_decide(
         raise ValidationError({"reply": _("请填写答复内容。")})
     rows = list(
         changeable_suggestions(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk__in=wanted)
         .select_related("campaign", "unit")
         .order_by("pk")
@@ -239,7 +239,7 @@ def _check_merge(
         raise ValidationError({"merge_into": _("请选择要合并到哪一条建议。")})
     target = (
         changeable_suggestions(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("merged_into")
         .filter(pk=merge_into.pk)
         .first()

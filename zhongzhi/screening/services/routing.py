@@ -58,7 +58,7 @@ def suggestions_assign(
         raise ValidationError(_("请先选择要交办的意见建议。"))
     rows = {
         s.pk: s
-        for s in Suggestion.objects.select_for_update()
+        for s in Suggestion.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(pk__in=wanted, campaign=campaign)
     }
@@ -122,7 +122,7 @@ def suggestions_assign(
 
 def _lock_open(assignment_id: int) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("suggestion", "campaign__owner_unit", "unit")
         .get(pk=assignment_id)
     )

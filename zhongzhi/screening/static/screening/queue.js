@@ -30,7 +30,8 @@
       box(row).checked = true;
     }
     field("decision").value = decision;
-    form().requestSubmit();
+    // Explicitly through htmx: a form swapped in a moment ago may not be wired yet.
+    window.htmx.ajax("POST", form().action, { source: form(), target: "#queue", swap: "innerHTML" });
   }
 
   // A decision that needs a reason, a reply or a target: fill it in, then Enter.
