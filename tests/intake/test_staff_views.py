@@ -23,6 +23,7 @@ from tests.conftest import World
 from tests.intake.factories import SuggestionFactory
 from zhongzhi.audit.models import AuditEntry
 from zhongzhi.campaigns import services as campaign_services
+from zhongzhi.campaigns.selectors import forget_campaign_choices
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.search import SQLITE_TRIGGERS, ensure_search_index
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
@@ -496,9 +497,16 @@ def make_rows(world: World, count: int) -> None:
 
 
 def queries_for_list(client: Client, **params: Any) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(LIST, params).status_code == 200
-    return len(captured)
+    """The fewer of two requests' query counts: what is loaded once and kept a few
+    seconds (campaign choices) may expire between two calls on a slow run, which says
+    nothing about rows; a query per row would show in both."""
+    counts = []
+    for _attempt in range(2):
+        forget_campaign_choices()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST, params).status_code == 200
+        counts.append(len(captured))
+    return min(counts)
 
 
 def test_list_queries_do_not_grow_with_rows_and_a_page_holds_50(world: World) -> None:
