@@ -212,3 +212,15 @@ def test_the_detail_page_offers_the_decision_and_its_history(
     page = office.get(reverse("intake:detail", args=[light.pk])).content.decode()
     history = page.split('data-testid="history"')[1]
     assert "判为无效" in history and "已收到 → 无效" in history
+
+
+@pytest.mark.parametrize("persona", ["leader", "supervisor"])
+def test_readers_see_the_queue_without_decisions(world: World, persona: str) -> None:
+    own = SuggestionFactory(campaign=world.campaign, unit=world.hongdaolu)
+    page = world.client_for(getattr(world, persona)).get(
+        reverse("screening:queue", args=[world.campaign.pk])
+    )
+    content = page.content.decode()
+    assert own.receipt_code_display in content
+    assert 'id="decision-bar"' not in content and 'name="item"' not in content
+    assert 'data-testid="read-only"' in content

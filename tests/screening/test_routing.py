@@ -200,3 +200,21 @@ def test_the_office_starts_proposals_as_a_job_and_the_overview_counts_what_waits
     assert 'data-testid="job"' in job_page and "已为 1 条意见建议推荐了交办单位" in job_page
     overview = office.get(reverse("campaigns:detail", args=[world.campaign.pk])).content.decode()
     assert 'data-testid="overview-to-assign">3<' in overview
+
+
+def test_the_suggestions_page_shows_the_proposal_and_accepts_it(
+    world: World, online: dict[str, Suggestion]
+) -> None:
+    light = online["light"]
+    office = world.client_for(world.office)
+    page = office.get(detail(light)).content.decode()
+    proposal = page.split('data-testid="proposal"')[1].split("</div>")[0]
+    assert "红岛路社区" in proposal and "提到“红岛路”" in proposal
+    response = office.post(
+        reverse("screening:assign_save", args=[world.campaign.pk]),
+        {"item": [light.pk], "accept": "1", "next": detail(light)},
+    )
+    assert response["Location"] == detail(light)
+    light.refresh_from_db()
+    assert light.unit == world.hongdaolu
+    assert 'data-testid="proposal"' not in office.get(detail(light)).content.decode()

@@ -24,7 +24,7 @@ from zhongzhi.screening.models import (
     ReplyTemplate,
 )
 from zhongzhi.screening.services.decisions import Item
-from zhongzhi.screening.services.routing import NOT_ROUTED
+from zhongzhi.screening.services.routing import NOT_ROUTED, UnitProposal, proposals_for
 
 S = SuggestionStatus
 
@@ -120,6 +120,8 @@ class RoutingView:
     may_decide: bool
     overdue: bool = False
     transfer_units: list[Unit] = field(default_factory=list)
+    # What zhongzhi proposes, for the office while no unit has it.
+    proposal: UnitProposal | None = None
 
 
 def suggestion_routing(user: AnyUser, suggestion: Suggestion) -> RoutingView:
@@ -131,11 +133,15 @@ def suggestion_routing(user: AnyUser, suggestion: Suggestion) -> RoutingView:
     current = next((a for a in chain if a.is_open), None)
     may_handle = current is not None and handled_assignments(user).filter(pk=current.pk).exists()
     manages = can_manage_campaign(user, suggestion.campaign)
+    may_assign = manages and suggestion.unit_id is None and suggestion.status not in NOT_ROUTED
     return RoutingView(
         chain=chain,
         open=current,
         may_handle=may_handle,
-        may_assign=manages and suggestion.unit_id is None and suggestion.status not in NOT_ROUTED,
+        may_assign=may_assign,
+        proposal=proposals_for(suggestion.campaign, [suggestion]).get(suggestion.pk)
+        if may_assign
+        else None,
         may_decide=changeable_suggestions(user).filter(pk=suggestion.pk).exists(),
         overdue=current is not None and current.sign_overdue(),
         transfer_units=campaign_units(suggestion.campaign) if may_handle else [],
@@ -177,6 +183,11 @@ class ScreeningCounts:
     to_sign: int
     sign_overdue: int
     to_screen: int
+
+
+def may_decide_in(user: AnyUser, campaign: Campaign) -> bool:
+    """Whether the queue offers decisions: the office, and units that change suggestions."""
+    return changeable_suggestions(user).filter(campaign=campaign).exists()
 
 
 def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:

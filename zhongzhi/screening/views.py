@@ -70,7 +70,7 @@ def _queue_context(request: HttpRequest, campaign_id: int) -> dict[str, object]:
         "kept_filters": [(name, request.GET[name]) for name in kept if request.GET.get(name)],
         "filters": filters,
         "page": page,
-        "counts": selectors.screening_counts(request.user, campaign),
+        "may_decide": selectors.may_decide_in(request.user, campaign),
         "reasons": selectors.decision_reasons(campaign),
         "templates": selectors.reply_templates(campaign),
         "decisions": decisions.DECISIONS,

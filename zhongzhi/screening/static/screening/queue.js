@@ -19,11 +19,11 @@
   }
 
   function chosen() {
-    return rows().filter((row) => box(row).checked);
+    return rows().filter((row) => box(row) && box(row).checked);
   }
 
   function submit(decision) {
-    if (!form()) return;
+    if (!field("decision")) return; // a reader: no decisions on this page
     if (!chosen().length) {
       const row = rows()[index];
       if (!row) return;
@@ -36,6 +36,7 @@
 
   // A decision that needs a reason, a reply or a target: fill it in, then Enter.
   function ask(decision, name, hint) {
+    if (!field("decision")) return;
     field("decision").value = decision;
     const input = field(name);
     if (name === "reason") {
@@ -69,7 +70,7 @@
       ArrowDown: () => { index += 1; mark(); },
       k: () => { index -= 1; mark(); },
       ArrowUp: () => { index -= 1; mark(); },
-      x: () => { const row = rows()[index]; if (row) box(row).checked = !box(row).checked; },
+      x: () => { const row = rows()[index]; if (row && box(row)) box(row).checked = !box(row).checked; },
       o: () => { const row = rows()[index]; if (row) window.location = row.dataset.url; },
       Enter: () => { const row = rows()[index]; if (row) window.location = row.dataset.url; },
       v: () => submit("accept"),
@@ -82,8 +83,8 @@
         if (chosen().length > 1) submit("merge");
         else ask("merge", "merge_into", hint.dataset.merge);
       },
-      g: () => { const group = field("whole_group"); group.checked = !group.checked; },
-      Escape: () => { rows().forEach((row) => { box(row).checked = false; }); hint.textContent = ""; },
+      g: () => { const group = field("whole_group"); if (group) group.checked = !group.checked; },
+      Escape: () => { chosen().forEach((row) => { box(row).checked = false; }); if (hint) hint.textContent = ""; },
     };
     const action = keys[event.key];
     if (action) {
