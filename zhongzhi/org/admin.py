@@ -18,7 +18,7 @@ class UnitAdmin(ScopedAdmin):
     list_display = ["name", "code", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "short_name"]
-    fields = ["code", "name", "short_name", "kind", "parent", "sort_order"]
+    fields = ["code", "name", "short_name", "kind", "parent", "sort_order", "places"]
     list_select_related = ["parent"]
 
     def visible(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -48,6 +48,7 @@ class UnitAdmin(ScopedAdmin):
             "kind": data["kind"],
             "parent": data["parent"],
             "short_name": data["short_name"],
+            "places": data["places"],
         }
         if change:
             services.unit_update(

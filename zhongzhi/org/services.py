@@ -27,6 +27,7 @@ def unit_create(
     parent: Unit | None = None,
     short_name: str = "",
     sort_order: int = 0,
+    places: str = "",
 ) -> Unit:
     unit = Unit(
         code=code,
@@ -35,6 +36,7 @@ def unit_create(
         parent=parent,
         short_name=short_name,
         sort_order=sort_order,
+        places=places.strip(),
     )
     unit.full_clean(exclude=["path", "depth"])
     unit.save()
@@ -54,6 +56,7 @@ def unit_update(
     short_name: str = "",
     code: str | None = None,
     sort_order: int | None = None,
+    places: str | None = None,
 ) -> Unit:
     """Change a unit; moving it under a new parent rewrites the paths of its subtree."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -63,6 +66,8 @@ def unit_update(
         unit.code = code
     if sort_order is not None:
         unit.sort_order = sort_order
+    if places is not None:
+        unit.places = places.strip()
     unit.full_clean(exclude=["path", "depth"])
     new_path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.path, unit.depth = new_path, (parent.depth + 1 if parent else 0)

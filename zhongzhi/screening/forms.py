@@ -145,3 +145,30 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ScreeningSetupForm(forms.Form):
+    sign_within_days = forms.IntegerField(label=_("签收时限（天）"), min_value=1, max_value=90)
+    answer_within_days = forms.IntegerField(label=_("办理时限（天）"), min_value=1, max_value=90)
+    invalid_reasons = forms.CharField(
+        label=_("无效原因"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("每行一条。")
+    )
+    not_adopted_reasons = forms.CharField(
+        label=_("不予采纳原因"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("每行一条。")
+    )
+
+    def lines(self, name: str) -> list[str]:
+        return str(self.cleaned_data.get(name, "")).splitlines()
+
+
+class ReplyTemplateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("适用决定"),
+        choices=[
+            (d.to_status, d.label) for d in DECISIONS.values() if d.key not in ("merge", "reopen")
+        ],
+    )
+    title = forms.CharField(label=_("名称"), max_length=60)
+    text = forms.CharField(
+        label=_("答复内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhongzhi.campaigns.access import access_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.jobs import job_create
 from zhongzhi.core.models import Job
 from zhongzhi.intake.access import access_suggestion
@@ -36,10 +37,14 @@ from zhongzhi.screening.forms import (
     AssignForm,
     DecisionForm,
     QueueFilterForm,
+    ReplyTemplateForm,
+    ScreeningSetupForm,
     SendBackForm,
     TransferForm,
 )
+from zhongzhi.screening.models import ReplyTemplate
 from zhongzhi.screening.services import decisions, routing
+from zhongzhi.screening.services import setup as setup_services
 from zhongzhi.screening.services.common import BulkRefused, Conflict
 
 PAGE_SIZE = 50
@@ -339,3 +344,88 @@ def transfer(request: HttpRequest, assignment_id: int) -> HttpResponse:
         return _back(request, assignment)
     messages.success(request, _("已转办给%(unit)s。") % {"unit": moved.unit})
     return redirect("screening:sign", campaign_id=assignment.campaign_id)
+
+
+# --- the office's setup ------------------------------------------------------------
+
+
+def _setup_context(campaign: Campaign, form: ScreeningSetupForm | None = None) -> dict[str, object]:
+    reasons = selectors.decision_reasons(campaign)
+    templates = selectors.reply_templates(campaign)
+    return {
+        "campaign": campaign,
+        "form": form
+        or ScreeningSetupForm(
+            initial={
+                "sign_within_days": campaign.sign_within_days,
+                "answer_within_days": campaign.answer_within_days,
+                "invalid_reasons": "\n".join(reasons["invalid"]),
+                "not_adopted_reasons": "\n".join(reasons["not_adopted"]),
+            }
+        ),
+        "templates": [
+            (
+                t,
+                ReplyTemplateForm(
+                    initial={"status": t.status, "title": t.title, "text": t.text},
+                    prefix=f"t{t.pk}",
+                ),
+            )
+            for t in templates
+        ],
+        "new_template": ReplyTemplateForm(prefix="new"),
+    }
+
+
+@login_required
+def setup(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_for_assigning(request.user, campaign_id)
+    if request.method != "POST":
+        return render(request, "screening/setup.html", _setup_context(campaign))
+    form = ScreeningSetupForm(request.POST)
+    if form.is_valid():
+        try:
+            setup_services.screening_setup_set(
+                campaign=campaign,
+                sign_within_days=form.cleaned_data["sign_within_days"],
+                answer_within_days=form.cleaned_data["answer_within_days"],
+                invalid_reasons=form.lines("invalid_reasons"),
+                not_adopted_reasons=form.lines("not_adopted_reasons"),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已保存；以后的交办和筛选按新的设置。"))
+            return redirect("screening:setup", campaign_id=campaign.pk)
+    return render(request, "screening/setup.html", _setup_context(campaign, form), status=400)
+
+
+@login_required
+@require_POST
+def template_save(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign_for_assigning(request.user, campaign_id)
+    template_id = request.POST.get("template", "")
+    template = (
+        get_object_or_404(ReplyTemplate, pk=template_id, campaign=campaign)
+        if template_id.isdigit()
+        else None
+    )
+    if request.POST.get("delete") and template is not None:
+        setup_services.reply_template_delete(campaign=campaign, template=template)
+        messages.success(request, _("已删除答复模板。"))
+        return redirect("screening:setup", campaign_id=campaign.pk)
+    form = ReplyTemplateForm(request.POST, prefix=f"t{template.pk}" if template else "new")
+    if form.is_valid():
+        try:
+            setup_services.reply_template_save(
+                campaign=campaign, template=template, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已保存答复模板。"))
+    else:
+        for field_errors in form.errors.values():
+            for field_error in field_errors:
+                messages.error(request, str(field_error))
+    return redirect("screening:setup", campaign_id=campaign.pk)
