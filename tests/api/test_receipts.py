@@ -69,7 +69,16 @@ def test_bad_check_character_is_a_chinese_404(
     wrong = ALPHABET[(ALPHABET.index(code[-1]) + 1) % len(ALPHABET)]
     response = api.get(f"/api/receipts/{code[:-1]}{wrong}")
     assert response.status_code == 404
-    assert "回执号" in response.json()["detail"]
+    assert "校验位" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("code", "says"), [("ABCD-2345", "您输入了 8 位"), ("ABCD%232345Y", "不含“#”")]
+)
+def test_a_malformed_code_is_explained(world: World, api: Client, code: str, says: str) -> None:
+    response = api.get(f"/api/receipts/{code}")
+    assert response.status_code == 404
+    assert says in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

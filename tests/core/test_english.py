@@ -233,3 +233,13 @@ def test_duplicate_topic_error_is_in_english(world: World) -> None:
     html = response.content.decode()
     assert "Topic &quot;营商环境&quot; already exists." in html
     assert "已存在" not in html
+
+
+def test_receipt_code_explanations_are_in_english(db: None) -> None:
+    client = in_english(Client())
+    lookup = reverse("public:receipt_lookup")
+    assert "Example: ABCD-2345Y" in page(client, lookup)
+    wrong = client.get(lookup, {"code": "ABCD-2345K"}).content.decode()
+    short = client.get(lookup, {"code": "ABCD-234"}).content.decode()
+    assert "The last character (the check character) does not match" in wrong
+    assert "you typed 7 (example: ABCD-2345Y)" in short

@@ -20,6 +20,7 @@ from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake import posters
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
+from zhongzhi.intake.receipt_codes import EXAMPLE_CODE, new_receipt_code
 from zhongzhi.intake.services import suggestion_submit
 from zhongzhi.intake.views.public import BROWSER_COOKIE, plus_one_code
 from zhongzhi.screening.services.decisions import suggestion_decide
@@ -336,13 +337,50 @@ def test_receipt_lookup_explains_a_wrong_or_unknown_code(world: World) -> None:
     assert "查询办理进度" in client.get(reverse("public:receipt_lookup")).content.decode()
 
     wrong = client.get(reverse("public:receipt_lookup"), {"code": "ABCD-1234"})
-    unknown = client.get(reverse("public:receipt", args=["ABCD2345K"]))
+    unknown = client.get(reverse("public:receipt", args=[new_receipt_code()]))
     garbage = client.get(reverse("public:receipt", args=["<script>"]))
 
-    assert "回执号不正确" in wrong.content.decode()
+    assert wrong.status_code == 400
+    assert "回执号应为 9 位" in wrong.content.decode()
     assert unknown.status_code == garbage.status_code == 404
     assert "没有找到这个回执号" in unknown.content.decode()
     assert "<script>" not in garbage.content.decode()
+
+
+def test_the_help_example_typed_on_the_lookup_page_is_not_called_wrong(world: World) -> None:
+    client = Client()
+    help_page = client.get(reverse("public:receipt_lookup")).content.decode()
+    assert f"示例：{EXAMPLE_CODE}" in help_page
+
+    typed = client.get(reverse("public:receipt_lookup"), {"code": EXAMPLE_CODE}, follow=True)
+
+    assert typed.redirect_chain[0][1] == 302
+    assert typed.status_code == 404
+    assert "没有找到这个回执号" in typed.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("ABCD-2345K", "校验位"),  # the old help example: its check symbol is wrong
+        ("ABCD-2345", "您输入了 8 位"),
+        ("ABCD-2345YY", "您输入了 10 位"),
+        ("ABCD#2345Y", "不含“#”"),
+        ("回执号ABCD2345Y", "不含“回执号”"),
+    ],
+)
+def test_receipt_lookup_says_which_check_the_code_fails(
+    world: World, typed: str, says: str
+) -> None:
+    response = Client().get(reverse("public:receipt_lookup"), {"code": typed})
+    assert response.status_code == 400
+    assert says in response.content.decode()
+
+
+def test_receipt_address_with_a_wrong_check_symbol_says_so(world: World) -> None:
+    response = Client().get(reverse("public:receipt", args=["ABCD2345K"]))
+    assert response.status_code == 404
+    assert "校验位" in response.content.decode()
 
 
 def test_receipt_address_with_a_loosely_typed_code_redirects_to_the_canonical_one(

@@ -5,6 +5,8 @@ from hypothesis import strategies as st
 
 from zhongzhi.intake.receipt_codes import (
     ALPHABET,
+    EXAMPLE_CODE,
+    explain_receipt_code,
     format_receipt_code,
     new_receipt_code,
     parse_receipt_code,
@@ -86,3 +88,46 @@ def test_wrong_lengths_and_foreign_symbols_are_rejected() -> None:
     assert parse_receipt_code("") is None
     assert parse_receipt_code(code[:3] + "#" + code[4:]) is None
     assert parse_receipt_code("回执号" + code[3:]) is None
+
+
+def test_the_help_example_is_a_valid_code() -> None:
+    assert parse_receipt_code(EXAMPLE_CODE) == EXAMPLE_CODE.replace("-", "")
+    assert explain_receipt_code(EXAMPLE_CODE) is None
+
+
+@given(codes)
+def test_full_width_typing_is_forgiven(code: str) -> None:
+    full_width = "".join(chr(ord(symbol) + 0xFEE0) for symbol in format_receipt_code(code))
+    assert parse_receipt_code(full_width) == code
+
+
+@given(st.text(max_size=20))
+def test_an_explanation_is_given_exactly_when_the_code_is_refused(text: str) -> None:
+    assert (explain_receipt_code(text) is None) == (parse_receipt_code(text) is not None)
+
+
+@given(codes, st.data())
+def test_a_wrong_symbol_or_swap_is_explained_as_the_check_symbol(
+    code: str, data: st.DataObject
+) -> None:
+    position = data.draw(st.integers(0, len(code) - 1))
+    symbol = data.draw(st.sampled_from(ALPHABET).filter(lambda s: s != code[position]))
+    typo = code[:position] + symbol + code[position + 1 :]
+    assert "校验位" in (explain_receipt_code(typo) or "")
+
+
+@given(st.text(alphabet=ALPHABET, max_size=20).filter(lambda body: len(body) != 9))
+def test_a_wrong_length_is_explained_with_the_length_typed(body: str) -> None:
+    explanation = explain_receipt_code(format_receipt_code(body)) or ""
+    assert "应为 9 位" in explanation
+    assert f"您输入了 {len(body)} 位" in explanation
+    assert EXAMPLE_CODE in explanation
+
+
+@given(codes, st.data())
+def test_a_foreign_symbol_is_named_in_the_explanation(code: str, data: st.DataObject) -> None:
+    foreign = data.draw(st.sampled_from(["#", "回", "*", "。", "/", "€"]))
+    position = data.draw(st.integers(0, len(code)))
+    explanation = explain_receipt_code(code[:position] + foreign + code[position:]) or ""
+    assert "只由数字和英文字母组成" in explanation
+    assert f"“{foreign}”" in explanation

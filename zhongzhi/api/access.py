@@ -14,7 +14,7 @@ from zhongzhi.api.errors import ApiNotFound
 from zhongzhi.api.models import ApiToken
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion
-from zhongzhi.intake.receipt_codes import parse_receipt_code
+from zhongzhi.intake.receipt_codes import explain_receipt_code, parse_receipt_code
 from zhongzhi.org.access import AnyUser, changeable_units
 from zhongzhi.org.models import Unit
 
@@ -70,9 +70,10 @@ def token_suggestions(token: ApiToken) -> QuerySet[Suggestion]:
 
 def access_suggestion_by_receipt(code: str) -> Suggestion:
     """Anyone with a receipt code may follow that one suggestion (and nothing personal)."""
+    problem = explain_receipt_code(code)
+    if problem is not None:
+        raise ApiNotFound(problem)
     canonical = parse_receipt_code(code)
-    if canonical is None:
-        raise ApiNotFound(_("回执号不正确，请核对后再试（共 9 位，如 ABCD-2345K）。"))
     suggestion = (
         Suggestion.objects.select_related("campaign", "topic", "merged_into")
         .filter(receipt_code=canonical)

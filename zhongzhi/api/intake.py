@@ -45,7 +45,7 @@ from zhongzhi.campaigns.selectors import CHOICES_SECONDS, CampaignChoices, campa
 from zhongzhi.core import clock
 from zhongzhi.intake import access as intake_access
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
-from zhongzhi.intake.receipt_codes import format_receipt_code, parse_receipt_code
+from zhongzhi.intake.receipt_codes import EXAMPLE_CODE, format_receipt_code, parse_receipt_code
 from zhongzhi.intake.selectors import public_timeline
 from zhongzhi.intake.services import check_campaign_collects, suggestion_submit
 from zhongzhi.org.models import Unit, User, unit_code_validator
@@ -268,7 +268,11 @@ def suggestion_submit_public(
     response={200: ReceiptOut, 404: ErrorOut, 429: ErrorOut},
     throttle=FixedWindowThrottle("receipt"),
     summary="按回执号查看办理进度（公开，不含个人信息）",
-    description="回执号不区分大小写，可带或不带短横线（ABCD-2345K、abcd2345k）。",
+    description=(
+        f"回执号不区分大小写，可带或不带短横线（示例：{EXAMPLE_CODE}、"
+        f"{EXAMPLE_CODE.lower().replace('-', '')}）。回执号本身不对时，404 的 detail "
+        "说明是位数、字符还是校验位不对。"
+    ),
 )
 def receipt_read(request: HttpRequest, code: str) -> dict[str, Any]:
     suggestion = api_access.access_suggestion_by_receipt(code)

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
 
 from zhongzhi.intake.models import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, Channel, SuggestionStatus
+from zhongzhi.intake.receipt_codes import EXAMPLE_CODE
 
 # Ids above this are refused by validation, before they reach a database that would overflow.
 MAX_ID = 2**53
@@ -56,7 +57,7 @@ class BatchIn(StrictSchema):
 
 
 class SubmitOut(BaseModel):  # built from a dict: no need for `Schema`'s ORM reading
-    receipt_code: str = Field(..., description="回执号，形如 ABCD-2345K。")
+    receipt_code: str = Field(..., description=f"回执号，形如 {EXAMPLE_CODE}（示例）。")
     status: SuggestionStatus
     status_label: str
     submitted_at: datetime.datetime

@@ -6,10 +6,12 @@ import re
 import secrets
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import MAX_TEXT_LENGTH
+from zhongzhi.intake.receipt_codes import EXAMPLE_CODE, explain_receipt_code, parse_receipt_code
 
 # Keys of this form carry a prefix so they never meet a key an API client chose.
 IDEMPOTENCY_PREFIX = "web:"
@@ -85,14 +87,22 @@ class ReceiptLookupForm(forms.Form):
         max_length=40,
         error_messages={
             "required": _("请输入回执号。"),
-            "max_length": _("回执号共 9 位，例如 ABCD-2345K。"),
+            "max_length": _("回执号只有 9 位，您输入的太长了。"),
         },
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
-                "placeholder": "ABCD-2345K",
+                "placeholder": format_lazy(_("示例：{example}"), example=EXAMPLE_CODE),
             }
         ),
     )
+
+    def clean_code(self) -> str:
+        """The canonical code, or which of length, symbols or check symbol is wrong."""
+        typed: str = self.cleaned_data["code"]
+        problem = explain_receipt_code(typed)
+        if problem is not None:
+            raise forms.ValidationError(problem, code="invalid")
+        return parse_receipt_code(typed) or ""

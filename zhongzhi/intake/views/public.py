@@ -26,7 +26,7 @@ from zhongzhi.core.ratelimit import count_request
 from zhongzhi.intake import posters
 from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatus
 from zhongzhi.intake.public_forms import ReceiptLookupForm, SuggestionForm
-from zhongzhi.intake.receipt_codes import parse_receipt_code
+from zhongzhi.intake.receipt_codes import explain_receipt_code, parse_receipt_code
 from zhongzhi.intake.selectors import public_timeline
 from zhongzhi.intake.services import (
     NotCollecting,
@@ -279,11 +279,7 @@ def _plus_one_counted(
 def receipt_lookup(request: HttpRequest) -> HttpResponse:
     form = ReceiptLookupForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
-        code = parse_receipt_code(form.cleaned_data["code"])
-        if code is None:
-            form.add_error("code", _("回执号不正确：共 9 位字母和数字，例如 ABCD-2345K。"))
-        else:
-            return redirect("public:receipt", code=code)
+        return redirect("public:receipt", code=form.cleaned_data["code"])
     status = 400 if form.is_bound else 200
     return render(request, "intake/public/receipt_lookup.html", {"form": form}, status=status)
 
@@ -307,7 +303,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     if suggestion is None:
         context = {
             "form": ReceiptLookupForm(initial={"code": code}),
-            "error": _("没有找到这个回执号，请核对后重新输入。"),
+            "error": explain_receipt_code(code) or _("没有找到这个回执号，请核对后重新输入。"),
         }
         return render(request, "intake/public/receipt_lookup.html", context, status=404)
     if receipt_code != code:
