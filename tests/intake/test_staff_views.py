@@ -365,9 +365,31 @@ def test_filters_by_submission_dates_in_local_time(world: World) -> None:
     assert listed(client, date_from="2026-09-30", date_to="2026-10-01") == codes(
         late_evening, next_morning
     )
-    # An end before the start is an error on the form, and filters nothing.
-    html = page(client, date_from="2026-10-01", date_to="2026-09-01")
-    assert "结束日期不能早于开始日期" in html
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx-results"])
+def test_a_reversed_date_range_says_so_and_lists_nothing(world: World, htmx: bool) -> None:
+    SuggestionFactory(campaign=world.campaign, submitted_at=at("2026-09-15"))
+    SuggestionFactory(campaign=world.campaign, submitted_at=at("2026-10-15"))
+    client = world.client_for(world.office)
+    headers = {"HX-Request": "true", "HX-Target": "results"} if htmx else {}
+
+    response = client.get(
+        LIST, {"date_from": "2026-10-01", "date_to": "2026-09-01"}, headers=headers
+    )
+
+    html = response.content.decode()
+    assert "日期范围颠倒了：结束日期 2026-09-01 早于开始日期 2026-10-01" in html
+    assert re.search(r'data-testid="result-count">共 0 条<', html)
+    assert not any(s.receipt_code_display in html for s in Suggestion.objects.all())
+
+
+def test_a_reversed_date_range_exports_nothing(world: World) -> None:
+    SuggestionFactory(campaign=world.campaign, submitted_at=at("2026-10-15"))
+    client = world.client_for(world.office)
+    response = client.get(EXPORT, {"date_from": "2026-10-01", "date_to": "2026-09-01"})
+    assert response.status_code == 200
+    assert len(sheet_rows(response.content)) == 1  # the header alone
 
 
 def test_filters_by_stage_and_by_unit_subtree(world: World) -> None:

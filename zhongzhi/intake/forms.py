@@ -122,7 +122,16 @@ class SuggestionFilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+            # A form-wide error keeps both dates in the filters: a reversed range
+            # matches no row, where dropping one date would list the other's half.
+            self.add_error(
+                None,
+                _(
+                    "日期范围颠倒了：结束日期 %(end)s 早于开始日期 %(start)s，"
+                    "没有列出任何建议；请调换两个日期。"
+                )
+                % {"start": start.isoformat(), "end": end.isoformat()},
+            )
         return data
 
     def filters(self) -> SuggestionFilters:
