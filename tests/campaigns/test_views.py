@@ -6,7 +6,7 @@ from django.utils import timezone
 from tests.conftest import World
 from tests.factories import UserFactory
 from zhongzhi.campaigns import services
-from zhongzhi.campaigns.models import Campaign, Stage
+from zhongzhi.campaigns.models import Campaign, PlanItem, Stage
 
 
 def test_overview_highlights_the_stage_that_holds_today(world: World) -> None:
@@ -203,3 +203,75 @@ def test_a_lead_unit_outside_the_campaign_is_refused(world: World) -> None:
     assert response.status_code == 200
     assert "不在可用的选项中" in response.content.decode()
     assert not world.campaign.plan_items.exists()
+
+
+# --- saving a plan item's status on the long overview page ---------------------------
+
+
+def _led_by_hongdaolu(world: World) -> PlanItem:
+    return services.plan_item_add(
+        campaign=world.campaign, title="红岛路护栏安装", lead_units=[world.hongdaolu]
+    )
+
+
+def test_plan_item_saved_through_htmx_answers_its_row_saying_saved(world: World) -> None:
+    item = _led_by_hongdaolu(world)
+    other = services.plan_item_add(
+        campaign=world.campaign, title="红岛路路灯维修", lead_units=[world.hongdaolu]
+    )
+    client = world.client_for(world.hongdaolu_coordinator)
+
+    response = client.post(
+        reverse("campaigns:plan_item_status", args=[item.pk]),
+        {"status": "in_progress", "note": "已联系施工队"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="plan-item-{item.pk}">')
+    assert 'data-testid="saved">已保存<' in html
+    assert "进行中" in html
+    assert f"plan-item-{other.pk}" not in html
+    item.refresh_from_db()
+    assert item.status == "in_progress"
+
+
+def test_a_refused_htmx_save_is_shown_in_the_row_not_dropped(world: World) -> None:
+    item = _led_by_hongdaolu(world)
+    client = world.client_for(world.hongdaolu_coordinator)
+
+    response = client.post(
+        reverse("campaigns:plan_item_status", args=[item.pk]),
+        {"status": "finished-ish"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx swaps 2xx answers only
+    assert "请选择有效的状态" in html
+    assert "已保存" not in html
+    item.refresh_from_db()
+    assert item.status == "not_started"
+
+
+def test_plan_item_saved_without_javascript_returns_to_its_row(world: World) -> None:
+    item = _led_by_hongdaolu(world)
+    other = services.plan_item_add(
+        campaign=world.campaign, title="红岛路路灯维修", lead_units=[world.hongdaolu]
+    )
+    client = world.client_for(world.hongdaolu_coordinator)
+    overview = reverse("campaigns:detail", args=[world.campaign.pk])
+
+    response = client.post(
+        reverse("campaigns:plan_item_status", args=[item.pk]), {"status": "done", "note": ""}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{overview}?saved={item.pk}#plan-item-{item.pk}"
+    page = client.get(response["Location"]).content.decode()
+    row = page.split(f'<tr id="plan-item-{item.pk}">')[1].split("</tr>")[0]
+    other_row = page.split(f'<tr id="plan-item-{other.pk}">')[1].split("</tr>")[0]
+    assert "已保存" in row
+    assert "已保存" not in other_row
+    assert "已保存" not in client.get(overview).content.decode()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,6 +46,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
     overview = campaign_overview(request.user, campaign, timezone.localdate())
+    saved = request.GET.get("saved", "")
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -54,6 +56,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "can_manage": can_manage_campaign(request.user, campaign),
             "status_form": PlanItemStatusForm(),
             "template_form": TemplateApplyForm(),
+            # The plan item just saved without JavaScript: its row says so.
+            "saved_item_id": int(saved) if saved.isdigit() else None,
         },
     )
 
@@ -211,15 +215,22 @@ def plan_item_status(request: HttpRequest, plan_item_id: int) -> HttpResponse:
     else:
         error = _("请选择有效的状态，进展说明不超过 500 字。")
     if request.headers.get("HX-Request"):
-        return render(
-            request,
-            "campaigns/partials/plan_item_row.html",
-            {"item": item, "can_change": True, "status_form": PlanItemStatusForm(), "error": error},
-            status=200 if not error else 400,
-        )
+        # The row swaps in place, so the page keeps its scroll position; htmx swaps
+        # 2xx answers only, so an error is a 200 too, shown in the row.
+        context = {
+            "item": item,
+            "can_change": True,
+            "status_form": PlanItemStatusForm(),
+            "error": error,
+            "saved_item_id": None if error else item.pk,
+        }
+        return render(request, "campaigns/partials/plan_item_row.html", context)
+    overview = reverse("campaigns:detail", args=[item.campaign_id])
     if error:
         messages.error(request, error)
-    return redirect("campaigns:detail", campaign_id=item.campaign_id)
+        return redirect(overview)
+    # Without JavaScript: back to the row, which says it was saved.
+    return redirect(f"{overview}?saved={item.pk}#plan-item-{item.pk}")
 
 
 @login_required
