@@ -41,6 +41,23 @@ def test_public_submit_returns_201_with_a_receipt_code(
     assert response["Content-Type"].startswith("application/json")
 
 
+def test_public_submit_takes_a_landline(world: World, api: Client) -> None:
+    response = post_json(
+        api, submit_url(world.campaign.pk), {"text": "建议", "submitter_phone": "053282881234"}
+    )
+    assert response.status_code == 201, response.json()
+    assert Suggestion.objects.get().submitter_phone == "0532-82881234"
+
+
+def test_a_refused_phone_names_both_forms(world: World, api: Client) -> None:
+    response = post_json(
+        api, submit_url(world.campaign.pk), {"text": "建议", "submitter_phone": "12345"}
+    )
+    assert response.status_code == 422
+    (message,) = response.json()["errors"]["submitter_phone"]
+    assert "13800138000" in message and "0532-82881234" in message
+
+
 def test_topic_may_be_given_by_name(world: World, api: Client, topic: Topic) -> None:
     response = post_json(api, submit_url(world.campaign.pk), {"text": "建议", "topic": "营商环境"})
     assert response.status_code == 201

@@ -16,6 +16,7 @@ from zhongzhi.campaigns.services import template_apply
 from zhongzhi.core.models import Job, JobState
 from zhongzhi.intake import paper_form
 from zhongzhi.intake.models import Channel, Suggestion
+from zhongzhi.intake.services import PHONE_ERROR
 from zhongzhi.org.imports.workbook import WorkbookError
 
 HEADER = [
@@ -194,7 +195,7 @@ def test_one_bad_row_among_thousands_imports_nothing_and_marks_that_cell(
     assert job.state == JobState.FAILED
     assert "未导入任何数据" in job.message
     assert not Suggestion.objects.exists()
-    assert job.result["errors"] == [[1235, "手机号", "请填写 11 位手机号码，例如 13800138000。"]]
+    assert job.result["errors"] == [[1235, "手机号", str(PHONE_ERROR)]]
 
     page = client.get(reverse("job", args=[job.pk])).content.decode()
     assert "下载标注了错误的表格" in page and "1235" in page
@@ -204,10 +205,25 @@ def test_one_bad_row_among_thousands_imports_nothing_and_marks_that_cell(
     sheet = load_workbook(io.BytesIO(marked.content))["意见表"]
     cell = sheet.cell(1235, HEADER.index("手机号") + 1)
     assert cell.fill.fgColor.rgb.endswith("FFC7CE")
-    assert cell.comment is not None and "11 位手机号" in cell.comment.text
+    assert cell.comment is not None and "0532-82881234" in cell.comment.text
     assert sheet.cell(1, len(HEADER) + 1).value == "错误说明"
-    assert "手机号：请填写 11 位手机号码" in sheet.cell(1235, len(HEADER) + 1).value
+    assert f"手机号：{PHONE_ERROR}" in sheet.cell(1235, len(HEADER) + 1).value
     assert sheet.cell(1236, len(HEADER) + 1).value is None
+
+
+def test_landlines_in_the_phone_column_are_taken_and_stored_normalised(
+    world_711: World,
+) -> None:
+    rows = good_rows(3)
+    rows[0][7], rows[1][7], rows[2][7] = "0532-82881234", "82881234", "(0532)82881234转806"
+    job = post_file(world_711.client_for(world_711.office), world_711, xlsx(rows))
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.result
+    assert sorted(Suggestion.objects.values_list("submitter_phone", flat=True)) == [
+        "0532-82881234",
+        "0532-82881234-806",
+        "82881234",
+    ]
 
 
 def test_every_wrong_cell_gets_its_own_chinese_reason(world_711: World) -> None:

@@ -85,7 +85,7 @@ def test_form_is_chinese_mobile_and_carries_csrf_topics_and_privacy_notice(
     assert "csrfmiddlewaretoken" in page
     assert world.campaign.name in page
     assert "提高为民服务水平" in page and "不确定 / 不选" in page
-    assert "手机号只用于工作人员就您的建议回复您，不向其他人展示，也不会公开" in page
+    assert "联系电话只用于工作人员就您的建议回复您，不向其他人展示，也不会公开" in page
     assert 'hx-trigger="keyup changed delay:500ms' in page
     assert reverse("public:similar", args=[world.campaign.pk]) in page
     assert BROWSER_COOKIE in response.cookies
@@ -115,6 +115,13 @@ def test_resident_submits_and_sees_the_receipt_code(world: World, topic: Topic) 
     assert suggestion.channel == Channel.ONLINE
     assert suggestion.submitter_phone == PHONE
     assert suggestion.status == SuggestionStatus.RECEIVED
+
+
+def test_resident_may_leave_a_landline(world: World) -> None:
+    response = submit(Client(), world.campaign, submitter_phone="0532-8288 1234 转 806")
+
+    assert response.status_code == 302
+    assert Suggestion.objects.get().submitter_phone == "0532-82881234-806"
 
 
 def test_topic_and_phone_may_be_left_out(world: World, topic: Topic) -> None:
@@ -170,9 +177,9 @@ def test_two_renderings_make_two_suggestions(world: World) -> None:
         ({"text": "建" * 5001}, "内容太长：最多 5000 字，现在 5001 字。"),
         ({"text": "路灯坏了\x00请修"}, "内容含有无法显示的控制字符"),
         ({"text": "路灯坏了\x1b[31m请修"}, "内容含有无法显示的控制字符"),
-        ({"submitter_phone": "12345"}, "请填写 11 位手机号码"),
-        ({"submitter_phone": "电话13812345678"}, "请填写 11 位手机号码"),
-        ({"submitter_phone": "1" * 40}, "请填写 11 位手机号码"),
+        ({"submitter_phone": "12345"}, "或固定电话（如 0532-82881234"),
+        ({"submitter_phone": "电话13812345678"}, "或固定电话（如 0532-82881234"),
+        ({"submitter_phone": "1" * 40}, "或固定电话（如 0532-82881234"),
         ({"submitter_phone": "138\x0012345678"}, "空字符"),
         ({"topic": "999999"}, "所选方面不存在"),
         ({"topic": "营商环境"}, "所选方面不存在"),

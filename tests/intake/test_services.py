@@ -95,10 +95,30 @@ def test_submit_keeps_line_breaks_and_tabs(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    "phone", ["12345", "23800138000", "1380013800", "138001380001", "138abcd8000", "10086"]
+    "phone",
+    [
+        "12345",
+        "23800138000",
+        "1380013800",
+        "138001380001",
+        "138abcd8000",
+        "10086",
+        "0532-1234567",  # a local number never starts with 1 (nor 0)
+        "532-82881234",  # an area code starts with 0
+        "05328288123480",  # an extension needs a separator
+        "82881234-",
+    ],
 )
 def test_submit_refuses_a_bad_phone_number(world: World, phone: str) -> None:
     assert_refused_in_chinese(world, "submitter_phone", submitter_phone=phone)
+
+
+def test_a_refused_phone_is_told_both_forms(world: World) -> None:
+    with pytest.raises(ValidationError) as caught:
+        submit(world, submitter_phone="12345")
+    (message,) = caught.value.message_dict["submitter_phone"]
+    assert "手机号" in message and "13800138000" in message
+    assert "固定电话" in message and "0532-82881234" in message
 
 
 @pytest.mark.parametrize(
@@ -107,6 +127,29 @@ def test_submit_refuses_a_bad_phone_number(world: World, phone: str) -> None:
 def test_submit_normalises_a_good_phone_number(world: World, typed: str) -> None:
     suggestion, _created = submit(world, submitter_phone=typed)
     assert suggestion.submitter_phone == "13800138000"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0532-82881234", "0532-82881234"),
+        ("053282881234", "0532-82881234"),
+        ("(0532) 8288 1234", "0532-82881234"),
+        ("82881234", "82881234"),
+        ("2881234", "2881234"),
+        ("010-62881234", "010-62881234"),
+        ("01062881234", "010-62881234"),
+        ("0532-82881234-806", "0532-82881234-806"),
+        ("0532-82881234转806", "0532-82881234-806"),
+        ("82881234 分机 12", "82881234-12"),
+        ("０５３２－８２８８１２３４", "0532-82881234"),
+    ],
+)
+def test_submit_takes_a_landline_and_stores_it_normalised(
+    world: World, typed: str, stored: str
+) -> None:
+    suggestion, _created = submit(world, submitter_phone=typed)
+    assert suggestion.submitter_phone == stored
 
 
 def test_submit_refuses_a_topic_of_another_campaign(world: World) -> None:

@@ -27,6 +27,7 @@ from zhongzhi.campaigns.selectors import forget_campaign_choices
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.search import SQLITE_TRIGGERS, ensure_search_index
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
+from zhongzhi.intake.services import suggestion_submit
 from zhongzhi.screening.services.decisions import suggestion_decide
 
 HDL_PHONE = "13812345678"
@@ -191,6 +192,24 @@ def test_phone_is_masked_for_the_supervisor(
     detail = page(client, reverse("intake:detail", args=[suggestions["hongdaolu"].pk]))
     assert "138****5678" in detail
     assert HDL_PHONE not in detail
+
+
+def test_a_landline_is_masked_for_the_supervisor_and_whole_for_the_coordinator(
+    world: World,
+) -> None:
+    suggestion, _created = suggestion_submit(
+        campaign=world.campaign,
+        text="红岛路社区的路灯坏了。",
+        channel=Channel.LETTER,
+        unit=world.hongdaolu,
+        submitter_phone="0532-82881234",
+    )
+    url = reverse("intake:detail", args=[suggestion.pk])
+    supervisor = page(world.client_for(world.supervisor), url)
+    coordinator = page(world.client_for(world.hongdaolu_coordinator), url)
+    assert "0532-****1234" in supervisor
+    assert "82881234" not in supervisor
+    assert "0532-82881234" in coordinator
 
 
 def test_phone_is_whole_for_the_coordinator_of_the_unit(

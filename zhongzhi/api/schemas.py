@@ -42,7 +42,11 @@ class SuggestionIn(StrictSchema):
         None, max_length=32, description="涉及单位的编码；须在活动（及令牌单位）的范围内。"
     )
     submitter_name: str = Field("", description="姓名，可不填；匿名时不保存。")
-    submitter_phone: str = Field("", description="11 位手机号，可不填；只有负责回复的人可见。")
+    submitter_phone: str = Field(
+        "",
+        description="联系电话，可不填：11 位手机号（+86 可带可不带），或固定电话"
+        "（0532-82881234、82881234、0532-82881234-806）；只有负责回复的人可见。",
+    )
     anonymous: bool = Field(False, description="匿名：不保存姓名。")
 
 
@@ -149,7 +153,9 @@ class SuggestionOut(Schema):
     status_label: str
     submitter_name: str
     submitter_phone: str = Field(
-        ..., description="只对负责办理（须回电）的人完整显示，其他人看到的是 138****5678。"
+        ...,
+        description="只对负责办理（须回电）的人完整显示，"
+        "其他人看到的是 138****5678、0532-****1234。",
     )
     anonymous: bool
     plus_ones: int

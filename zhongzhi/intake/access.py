@@ -7,12 +7,17 @@ office change them. A phone number is personal data: only those who change a
 suggestion (and so must call back) see it unmasked.
 """
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import AnyUser, changeable_units, visible_units
+
+# A fixed line as stored: [area code-]local number[-extension].
+_FIXED_LINE = re.compile(r"(0\d{2,3}-)?([2-9]\d{2,3})(\d{4})(?:-(\d{1,6}))?")
 
 
 def visible_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
@@ -50,7 +55,16 @@ def can_see_phone(user: AnyUser, suggestion: Suggestion) -> bool:
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
+    """138****5678, 0532-****1234: enough to recognise, not enough to call.
+
+    A fixed line (as `clean_phone` stores it) keeps its area code and the last four
+    digits of its local number; the rest of the local number and any extension are
+    starred.
+    """
+    if fixed_line := _FIXED_LINE.fullmatch(phone):
+        area, hidden, last, extension = fixed_line.groups()
+        masked = f"{area or ''}{'*' * len(hidden)}{last}"
+        return f"{masked}-{'*' * len(extension)}" if extension else masked
     if len(phone) < 7:
         return "*" * len(phone)
     return f"{phone[:3]}****{phone[-4:]}"

@@ -104,7 +104,13 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(CHANNEL, False, 12, hint="选填。留空为“意见表导入”。"),
     Column(NAME, False, 10, hint="选填。提出人姓名，最长 50 字；匿名时不保存。"),
-    Column(PHONE, False, 15, text=True, hint="选填。11 位手机号，仅用于回访，不会公开。"),
+    Column(
+        PHONE,
+        False,
+        15,
+        text=True,
+        hint="选填。手机号或固定电话（如 0532-82881234），仅用于回访，不会公开。",
+    ),
     Column(ANONYMOUS, False, 8, hint="选填。填“是”或“否”，留空为“否”。"),
     Column(DATE, False, 14, text=True, hint="选填。如 2026-10-05；留空为导入时间。不能晚于今天。"),
 )

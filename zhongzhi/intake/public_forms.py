@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import MAX_TEXT_LENGTH
 from zhongzhi.intake.receipt_codes import EXAMPLE_CODE, explain_receipt_code, parse_receipt_code
+from zhongzhi.intake.services import PHONE_ERROR
 
 # Keys of this form carry a prefix so they never meet a key an API client chose.
 IDEMPOTENCY_PREFIX = "web:"
@@ -50,12 +51,16 @@ class SuggestionForm(forms.Form):
         ),
     )
     submitter_phone = forms.CharField(
-        label=_("手机号（选填）"),
+        label=_("联系电话（选填）"),
         required=False,
         max_length=30,
-        error_messages={"max_length": _("请填写 11 位手机号码，例如 13800138000。")},
+        error_messages={"max_length": PHONE_ERROR},
         widget=forms.TextInput(
-            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "13800138000"}
+            attrs={
+                "inputmode": "tel",
+                "autocomplete": "tel",
+                "placeholder": _("手机或固定电话，如 13800138000"),
+            }
         ),
     )
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
