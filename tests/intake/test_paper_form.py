@@ -404,3 +404,129 @@ def test_more_than_twenty_thousand_rows_is_refused(world_711: World) -> None:
             actor=world_711.office,
         )
     assert not Suggestion.objects.exists()
+
+
+# --- What the import gives back: receipt codes -------------------------------------
+
+
+def receipts_url(job: Job) -> str:
+    return reverse("intake_entry:paper_form_receipts", args=[job.pk])
+
+
+def slips_url(job: Job) -> str:
+    return reverse("intake_entry:paper_form_slips", args=[job.pk])
+
+
+def imported_in_file_order() -> list[Suggestion]:
+    return sorted(Suggestion.objects.all(), key=lambda s: int(s.idempotency_key.rsplit(":")[-1]))
+
+
+def test_after_an_import_the_sheet_comes_back_with_receipt_codes_and_links(
+    world_711: World,
+) -> None:
+    world = world_711
+    client = world.client_for(world.hongdaolu_coordinator)
+    rows = [
+        ["路灯", "红岛路38号的路灯坏了。\n已经一个月。", "", "", "", "", "王秀兰", "0532-82881234"],
+        ["", "楼道里堆满杂物，建议清理。", "", "", "", "来信", "", ""],
+        ["", "希望增加健身器材。", "", "", "", "", "李建国", "", "是"],
+    ]
+    job = post_file(client, world, xlsx([row + [""] * (10 - len(row)) for row in rows]))
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.message
+
+    page = client.get(reverse("job", args=[job.pk])).content.decode()
+    assert receipts_url(job) in page and slips_url(job) in page
+
+    response = client.get(receipts_url(job))
+    assert response.status_code == 200
+    assert "%E5%9B%9E%E6%89%A7%E5%8F%B7" in response["Content-Disposition"]  # 回执号
+    sheet = load_workbook(io.BytesIO(response.content))["意见表"]
+    table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert table[0] == [*HEADER, "回执号", "查询链接"]
+    saved = imported_in_file_order()
+    assert [row[1] for row in table[1:]] == [s.text for s in saved]
+    assert table[1][7] == "0532-82881234"
+    assert (table[2][5], table[3][6], table[3][8]) == ("来信", None, "是")  # anonymous: no name
+    for row, suggestion in zip(table[1:], saved, strict=True):
+        link = f"http://testserver/c/r/{suggestion.receipt_code}/"
+        assert row[10:] == [suggestion.receipt_code_display, link]
+        assert Client().get(link).status_code == 200
+    assert sheet.cell(2, 12).hyperlink.target == table[1][11]
+
+
+def test_printable_slips_one_per_suggestion(world_711: World) -> None:
+    world = world_711
+    client = world.client_for(world.office)
+    rows = good_rows(3)
+    rows[0][1] = "\n  第一行写问题。\n第二行写建议。"
+    job = post_file(client, world, xlsx(rows))
+
+    response = client.get(slips_url(job))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="slip"') == 3
+    assert "@media print" in html and "@page" in html
+    assert html.count(world.campaign.name) >= 3
+    for suggestion in Suggestion.objects.all():
+        assert suggestion.receipt_code_display in html
+        assert f"http://testserver/c/r/{suggestion.receipt_code}/" in html
+    assert "第一行写问题。" in html and "第二行写建议" not in html
+    assert html.count('src="data:image/png;base64,') == 3
+
+
+def test_slips_come_in_pages_of_twelve_a4_sheets(world_711: World) -> None:
+    client = world_711.client_for(world_711.office)
+    job = post_file(client, world_711, xlsx(good_rows(100)))
+    first = client.get(slips_url(job)).content.decode()
+    second = client.get(slips_url(job), {"page": 2}).content.decode()
+    assert first.count('data-testid="slip"') == 96
+    assert second.count('data-testid="slip"') == 4
+    assert "共 100 张" in first
+
+
+def test_receipts_are_the_importing_users_only(world_711: World) -> None:
+    world = world_711
+    job = post_file(world.client_for(world.hongdaolu_coordinator), world, xlsx(good_rows(2)))
+    for user in (world.jinkoulu_coordinator, world.office, world.supervisor):
+        client = world.client_for(user)
+        assert client.get(receipts_url(job)).status_code == 404
+        assert client.get(slips_url(job)).status_code == 404
+    assert Client().get(receipts_url(job)).status_code == 302  # to the login page
+
+
+def test_a_failed_import_offers_no_receipts(world_711: World) -> None:
+    client = world_711.client_for(world_711.office)
+    rows = good_rows(2)
+    rows[1][7] = "1234"
+    job = post_file(client, world_711, xlsx(rows))
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert client.get(receipts_url(job)).status_code == 404
+    assert client.get(slips_url(job)).status_code == 404
+
+
+def test_the_same_file_again_gives_the_receipt_codes_again(world_711: World) -> None:
+    client = world_711.client_for(world_711.office)
+    content = xlsx(good_rows(5))
+    post_file(client, world_711, content)
+    again = post_file(client, world_711, content)
+    again.refresh_from_db()
+    assert again.result["created"] == 0
+    sheet = load_workbook(io.BytesIO(client.get(receipts_url(again)).content))["意见表"]
+    codes = [row[10] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes == [s.receipt_code_display for s in imported_in_file_order()]
+
+
+def test_the_sheet_given_back_is_not_imported_a_second_time(world_711: World) -> None:
+    client = world_711.client_for(world_711.office)
+    job = post_file(client, world_711, xlsx(good_rows(4)))
+    given_back = client.get(receipts_url(job)).content
+
+    again = post_file(client, world_711, given_back, name="意见表-回执号.xlsx")
+
+    again.refresh_from_db()
+    assert again.state == JobState.FAILED
+    assert "已经导入过" in again.message
+    assert Suggestion.objects.count() == 4

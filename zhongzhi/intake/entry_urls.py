@@ -19,6 +19,16 @@ urlpatterns = [
         paper_form.paper_form_upload,
         name="paper_form_upload",
     ),
+    path(
+        "paper-form/imports/<int:job_id>/receipts.xlsx",
+        paper_form.paper_form_receipts,
+        name="paper_form_receipts",
+    ),
+    path(
+        "paper-form/imports/<int:job_id>/slips/",
+        paper_form.paper_form_slips,
+        name="paper_form_slips",
+    ),
     path("<int:campaign_id>/meetings/", meetings.meeting_list, name="meeting_list"),
     path("<int:campaign_id>/meetings/new/", meetings.meeting_new, name="meeting_new"),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting_detail"),

@@ -88,6 +88,8 @@ IDEMPOTENCY_PREFIX = "xlsx"
 
 TITLE, TEXT, TOPIC, CATEGORY, UNIT = "标题", "内容", "方面", "群体类别", "涉及单位"
 CHANNEL, NAME, PHONE, ANONYMOUS, DATE = "渠道", "姓名", "手机号", "匿名", "提交日期"
+# The column the sheet given back after an import adds (`paper_form_receipts`).
+RECEIPT_CODE = "回执号"
 
 COLUMNS: tuple[Column, ...] = (
     Column(TITLE, False, 24, hint="选填。一句话概括，最长 100 字。"),
@@ -309,6 +311,9 @@ class PaperFormResult(ImportResult):
     rows: int = 0  # data rows in the file
     # Rows of this very file imported by an earlier upload: skipped, not doubled.
     already_imported: int = 0
+    # When ok: the idempotency-key prefix of this file's rows, ``xlsx:<SHA-256>``; the
+    # suggestions it imported (now or before) are found by it (`imported_suggestions`).
+    batch: str = ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -521,8 +526,16 @@ def paper_form_import(
     """
     data = read_upload(workbook)
     sheet = read_sheet(data, columns=COLUMNS, preferred_title=SHEET_TITLE)
-    digest = hashlib.sha256(data).hexdigest()
-    keys = {number: f"{IDEMPOTENCY_PREFIX}:{digest}:{number}" for number, _v in sheet.rows}
+    if RECEIPT_CODE in sheet.columns:
+        # Its rows are imported already; as a new file they would all be imported again.
+        raise WorkbookError(
+            _(
+                "这是导入后下载的回执表（带“回执号”一列），其中的意见建议已经导入过。"
+                "要补录新的意见，请下载模板另外填写。"
+            )
+        )
+    batch = f"{IDEMPOTENCY_PREFIX}:{hashlib.sha256(data).hexdigest()}"
+    keys = {number: f"{batch}:{number}" for number, _v in sheet.rows}
     done = set(
         in_chunks(
             keys.values(),
@@ -561,7 +574,11 @@ def paper_form_import(
         )
     created = _save(campaign, pending, progress)
     return PaperFormResult(
-        ok=True, created=created, rows=len(sheet.rows), already_imported=len(sheet.rows) - created
+        ok=True,
+        created=created,
+        rows=len(sheet.rows),
+        already_imported=len(sheet.rows) - created,
+        batch=batch,
     )
 
 

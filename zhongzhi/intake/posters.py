@@ -253,6 +253,14 @@ def _qr_image(url: str, size: int) -> Image.Image:
     return code.make_image(image_factory=PilImage).get_image().convert("RGB")
 
 
+def qr_png(url: str) -> bytes:
+    """The QR code at one pixel per module: a few hundred bytes, for a page that shows
+    many (the receipt slips) and scales them up sharp (`image-rendering: pixelated`)."""
+    buffer = io.BytesIO()
+    _qr_image(url, 0).convert("1").save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def render_poster(content: PosterContent) -> Image.Image:
     """The poster as an RGB image of an A4 page at `DPI`."""
     _font(12)  # fail early and clearly without a CJK font

@@ -245,3 +245,25 @@ def suggestion_by_idempotency_key(campaign: Campaign, key: str) -> Suggestion | 
         .order_by()
         .first()
     )
+
+
+def imported_suggestions(user: AnyUser, campaign: Campaign, batch: str) -> list[Suggestion]:
+    """The suggestions of one imported 意见表 that the user may see, in the file's row
+    order. `batch` is the file's idempotency-key prefix (``xlsx:<SHA-256>``); each key
+    ends in the row's number.
+
+    A range of keys, not `startswith`: PostgreSQL's LIKE cannot use the unique index
+    on (campaign, key), whose condition the `exclude` repeats (as above).
+    """
+    rows = (
+        visible_suggestions(user)
+        .filter(
+            campaign=campaign,
+            idempotency_key__gt=f"{batch}:",
+            idempotency_key__lt=f"{batch};",  # ";" follows ":"
+        )
+        .exclude(idempotency_key="")
+        .select_related("campaign", "topic", "category", "unit")
+        .order_by()
+    )
+    return sorted(rows, key=lambda s: int(s.idempotency_key.rsplit(":", 1)[1]))

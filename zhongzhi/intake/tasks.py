@@ -77,7 +77,8 @@ def _run(job: Job, campaign_id: int, filename: str) -> None:
         return
     counts = {"rows": result.rows, "created": result.created, "already": result.already_imported}
     if result.ok:
-        job_succeed(job.pk, message=_success_message(result), result=base | counts)
+        batch = {"batch": result.batch}  # what the receipts sheet and slips are made from
+        job_succeed(job.pk, message=_success_message(result), result=base | counts | batch)
         return
     token = ""
     if result.marked_workbook:
