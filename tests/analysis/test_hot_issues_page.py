@@ -17,6 +17,7 @@ from zhongzhi.analysis.services import campaign_triage
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.models import Job, JobState
 from zhongzhi.intake.models import Suggestion
+from zhongzhi.org.models import Unit
 
 
 @pytest.fixture
@@ -76,9 +77,81 @@ def test_a_coordinator_sees_only_members_from_their_units(
     row = next(r for r in listing.context["rows"] if r.issue == issue)
     assert row.visible_members == len(shown) < issue.size
     assert row.summary == []  # sentences of members they may not see
-    bus = next(r for r in listing.context["rows"] if r.issue == _issue_of(triaged["bus"][0]))
-    assert bus.visible_members == 0 and bus.representative is None
+    # An issue with no member in their scope is not listed at all.
+    bus = _issue_of(triaged["bus"][0])
+    assert bus not in [r.issue for r in listing.context["rows"]]
     assert triaged["bus"][0].text[:20] not in listing.content.decode()
+    assert bus.label not in listing.content.decode()
+
+
+def _issue_for(campaign: Campaign, rank: int, members: list[Suggestion]) -> HotIssue:
+    issue = HotIssue.objects.create(
+        campaign=campaign, rank=rank, label=f"问题{rank}", size=len(members), heat=100.0 / rank
+    )
+    SuggestionTriage.objects.bulk_create(
+        SuggestionTriage(
+            suggestion=s, campaign=campaign, group=s.pk, issue=issue, triaged_at=timezone.now()
+        )
+        for s in members
+    )
+    return issue
+
+
+def test_a_coordinator_lists_only_issues_in_scope_with_the_count_in_scope(world: World) -> None:
+    campaign = world.campaign
+
+    def on(unit: Any, n: int, number: int) -> list[Suggestion]:
+        return [
+            submit(campaign, f"第{number}组第{i}条：路灯坏了。", unit, number * 10 + i)
+            for i in range(n)
+        ]
+
+    mixed = _issue_for(campaign, 1, on(world.hongdaolu, 2, 1) + on(world.jinkoulu, 3, 2))
+    elsewhere = _issue_for(campaign, 2, on(world.jinkoulu, 4, 3))
+    own = _issue_for(campaign, 3, on(world.hongdaolu, 1, 4))
+
+    response = world.client_for(world.hongdaolu_coordinator).get(
+        reverse("analysis:hot_issues", args=[campaign.pk])
+    )
+
+    rows = response.context["rows"]
+    assert [(r.issue, r.visible_members) for r in rows] == [(mixed, 2), (own, 1)]
+    page = response.content.decode()
+    assert elsewhere.label not in page
+    assert "其中您职责范围内 2 条" in page
+    assert "其中您职责范围内 0 条" not in page
+    office = world.client_for(world.office).get(reverse("analysis:hot_issues", args=[campaign.pk]))
+    assert [(r.issue, r.visible_members) for r in office.context["rows"]] == [
+        (mixed, 5),
+        (elsewhere, 4),
+        (own, 1),
+    ]
+
+
+def test_the_limit_counts_only_issues_in_scope(world: World) -> None:
+    from zhongzhi.analysis.selectors import hot_issue_list
+
+    campaign = world.campaign
+    for rank in range(1, 4):
+        _issue_for(campaign, rank, [submit(campaign, f"金口路{rank}", world.jinkoulu, rank)])
+    own = _issue_for(campaign, 4, [submit(campaign, "红岛路的事", world.hongdaolu, 9)])
+
+    rows = hot_issue_list(world.hongdaolu_coordinator, campaign, limit=1)
+
+    assert [row.issue for row in rows] == [own]
+
+
+def test_a_coordinator_with_no_issue_in_scope_is_told_why(world: World) -> None:
+    _issue_for(world.campaign, 1, [submit(world.campaign, "金口路的事", world.jinkoulu, 1)])
+
+    response = world.client_for(world.hongdaolu_coordinator).get(
+        reverse("analysis:hot_issues", args=[world.campaign.pk])
+    )
+
+    page = response.content.decode()
+    assert 'data-testid="no-issues-in-scope"' in page
+    assert "您职责范围内还没有热点问题" in page
+    assert "还没有热点问题</strong>" not in page.replace("您职责范围内还没有热点问题", "")
 
 
 def test_a_hot_issue_of_a_campaign_out_of_sight_is_404(
@@ -142,12 +215,14 @@ def test_only_the_office_runs_triage(world: World) -> None:
     assert not Job.objects.exists()
 
 
-def _issues_with_members(campaign: Campaign, count: int, start_rank: int) -> None:
+def _issues_with_members(
+    campaign: Campaign, count: int, start_rank: int, unit: Unit | None = None
+) -> None:
     now = timezone.now()
     for rank in range(start_rank, start_rank + count):
         members = [
             submit(
-                campaign, f"第{rank}个问题的第{i}条建议：某某路的路灯坏了。", None, rank * 10 + i
+                campaign, f"第{rank}个问题的第{i}条建议：某某路的路灯坏了。", unit, rank * 10 + i
             )
             for i in range(3)
         ]
@@ -178,16 +253,19 @@ def _issues_with_members(campaign: Campaign, count: int, start_rank: int) -> Non
 def test_the_hot_issues_page_queries_do_not_grow_with_issues(world: World, persona: str) -> None:
     client = world.client_for(getattr(world, persona))
     url = reverse("analysis:hot_issues", args=[world.campaign.pk])
-    _issues_with_members(world.campaign, 3, 1)
+    # In 红岛路, so that the coordinator sees every issue too (an issue out of sight is
+    # not listed); one out of everyone's sight but the office's, to be left out.
+    _issues_with_members(world.campaign, 3, 1, world.hongdaolu)
+    _issues_with_members(world.campaign, 1, 100, world.jinkoulu)
     client.get(url)  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
 
-    _issues_with_members(world.campaign, 12, 4)
+    _issues_with_members(world.campaign, 12, 4, world.hongdaolu)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
 
-    assert len(response.context["rows"]) == 15
+    assert len(response.context["rows"]) == (16 if persona == "office" else 15)
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 

@@ -53,19 +53,19 @@ def access_hot_issue(user: AnyUser, issue_id: int) -> HotIssue:
 
 
 def hot_issue_list(user: AnyUser, campaign: Campaign, *, limit: int = 100) -> list[HotIssueRow]:
-    """The campaign's hot issues, hottest first, for a user who can see the campaign
-    (``campaigns.access.access_campaign``). Four queries, however many issues."""
-    issues = list(HotIssue.objects.filter(campaign=campaign).order_by("rank")[:limit])
+    """The campaign's hot issues with at least one member the user may see, hottest
+    first, each with how many members they see; for a user who can see the campaign
+    (``campaigns.access.access_campaign``). Two queries, however many issues."""
+    visible = visible_suggestions(user).filter(campaign=campaign)
+    # The filter before the annotation: only the members in sight are counted, and an
+    # issue with none is left out (a coordinator's list was full of "0 条").
+    issues = list(
+        HotIssue.objects.filter(campaign=campaign, members__suggestion__in=visible.values("pk"))
+        .annotate(seen=Count("members"))
+        .order_by("rank")[:limit]
+    )
     if not issues:
         return []
-    ids = [issue.pk for issue in issues]
-    visible = visible_suggestions(user).filter(campaign=campaign)
-    counts = dict(
-        SuggestionTriage.objects.filter(issue_id__in=ids, suggestion__in=visible.values("pk"))
-        .values("issue_id")
-        .annotate(n=Count("pk"))
-        .values_list("issue_id", "n")
-    )
     representatives = {
         s.pk: s
         for s in visible.filter(
@@ -75,7 +75,7 @@ def hot_issue_list(user: AnyUser, campaign: Campaign, *, limit: int = 100) -> li
     hottest = max((issue.heat for issue in issues), default=0.0) or 1.0
     rows: list[HotIssueRow] = []
     for issue in issues:
-        seen = counts.get(issue.pk, 0)
+        seen = issue.seen  # type: ignore[attr-defined]  # the annotation above
         rows.append(
             HotIssueRow(
                 issue=issue,
@@ -86,6 +86,11 @@ def hot_issue_list(user: AnyUser, campaign: Campaign, *, limit: int = 100) -> li
             )
         )
     return rows
+
+
+def has_hot_issues(campaign: Campaign) -> bool:
+    """Whether triage found any hot issue in the campaign, in anyone's sight."""
+    return HotIssue.objects.filter(campaign=campaign).exists()
 
 
 def hot_issue_members(user: AnyUser, issue: HotIssue) -> QuerySet[Suggestion]:

@@ -26,13 +26,16 @@ MEMBERS_PAGE_SIZE = 50
 @require_GET
 def hot_issue_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
+    rows = selectors.hot_issue_list(request.user, campaign)
     return render(
         request,
         "analysis/hot_issues.html",
         {
             "campaign": campaign,
-            "rows": selectors.hot_issue_list(request.user, campaign),
+            "rows": rows,
             "can_run": selectors.can_run_triage(request.user, campaign),
+            # An empty list says why: no issue yet, or none within the user's scope.
+            "issues_elsewhere": not rows and selectors.has_hot_issues(campaign),
         },
     )
 
