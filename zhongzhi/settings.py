@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhongzhi.intake",
     "zhongzhi.analysis",
     "zhongzhi.screening",
+    "zhongzhi.selection",
     "zhongzhi.api",
 ]
 

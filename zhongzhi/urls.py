@@ -21,4 +21,5 @@ urlpatterns = [
     path("tokens/", include("zhongzhi.api.token_urls")),
     path("analysis/", include("zhongzhi.analysis.urls")),
     path("screening/", include("zhongzhi.screening.urls")),
+    path("selection/", include("zhongzhi.selection.urls")),
 ]

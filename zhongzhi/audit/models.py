@@ -31,6 +31,12 @@ class AuditAction(models.TextChoices):
     NOT_ADOPT = "suggestion.not_adopt", _("不予采纳")
     ANSWER = "suggestion.answer", _("答复")
     REOPEN = "suggestion.reopen", _("重新筛选")
+    # Golden-idea selection (selection.services)
+    SELECTION_OPEN = "selection.open", _("开始金点子评选")
+    SELECTION_SETUP = "selection.setup", _("调整评选设置")
+    SELECTION_SCORE = "selection.score", _("金点子评分")
+    SELECTION_CLOSE = "selection.close", _("结束金点子评选")
+    SELECTION_CHOOSE = "selection.choose", _("评为入选金点子")
 
 
 class AuditEntry(models.Model):
