@@ -17,6 +17,7 @@ from zhongzhi.core import clock
 from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Role, Unit, UnitKind, User
+from zhongzhi.screening.demo import screening_demo_create
 
 CAMPAIGN_NAME = "八大关街道解放思想大讨论"
 
@@ -133,6 +134,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
         )
         _advance_plan_items(campaign, today)
     demo_suggestions_create(campaign)
+    screening_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )

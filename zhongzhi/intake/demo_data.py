@@ -77,6 +77,8 @@ COORDINATORS = {
 DAYS = 35  # suggestions are spread over the last five weeks
 
 
+RESIDENTS_CHANNELS = (Channel.ONLINE, Channel.API)
+
 # The screening decision that leaves a demo suggestion in the status its entry names.
 _DECISION_FOR: dict[str, str] = {
     SuggestionStatus.ACCEPTED: "accept",
@@ -936,7 +938,11 @@ def demo_suggestions_create(campaign: Campaign, *, now: datetime.datetime | None
             channel=entry.channel,
             topic=topics.get(entry.topic or ""),
             category=categories.get(entry.category or ""),
-            unit=units.get(entry.unit, fallback),
+            # A resident on the public page names no unit: the office routes it
+            # (screening.demo); suggestions already answered came in through a unit.
+            unit=None
+            if entry.channel in RESIDENTS_CHANNELS and not (entry.answer or entry.status)
+            else units.get(entry.unit, fallback),
             submitter_name=name,
             anonymous=anonymous,
             submitted_by=coordinators.get(COORDINATORS.get(entry.unit, ""))

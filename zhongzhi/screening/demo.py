@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from zhongzhi.campaigns.models import Campaign
+from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.models import Membership, Role, Unit, User
 from zhongzhi.screening.models import Assignment, AssignmentState
@@ -34,6 +34,14 @@ PLACES = {
     "QD-SN-BDG-BDG": "武昌路、山海关路、居庸关路、正阳关路、韶关路、八大关景区",
     "QD-SN-BDG-TPJ": "太平角一路、太平角三路、太平角六路、太平角公园、湛山一路、太平角海滨步道",
 }
+# Topics the street's departments usually answer for, when a text names no place.
+USUAL_UNITS = {
+    "干部能力": "QD-SN-BDG-ZZK",
+    "“帮到家”党建服务品牌再提升": "QD-SN-BDG-ZZK",
+    "西部老城区复兴发展": "QD-SN-BDG-CGK",
+    "融入军民融合创新示范区": "QD-SN-BDG-XCK",
+    "营商环境": "QD-SN-BDG-DZB",
+}
 LEFT_TO_ASSIGN = 6  # the newest residents' suggestions wait for the office
 LEFT_TO_SIGN = 3  # per community at most, the newest assignments
 
@@ -50,6 +58,10 @@ def screening_demo_create(campaign: Campaign, office: User) -> int:
     """Route and screen the demo's residents' suggestions; returns how many were assigned."""
     for code, places in PLACES.items():
         Unit.objects.filter(code=code, places="").update(places=places)
+    for topic_name, code in USUAL_UNITS.items():
+        Topic.objects.filter(campaign=campaign, name=topic_name, usual_unit__isnull=True).update(
+            usual_unit=Unit.objects.filter(code=code).first()
+        )
     if Assignment.objects.filter(campaign=campaign).exists():
         return 0
     waiting = list(
