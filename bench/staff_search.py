@@ -9,7 +9,7 @@ scoped `suggestion_list` as the list page uses it: the count for the paginator a
 the first page of 50. Prints the median of ``--repeat`` runs per query (after one
 warm-up run), with the number of rows found, and the size of the suggestion table
 with its search index. With ``--remigrate`` it also times migrating the search back
-to 0003 and forward again over the generated rows (0004 folds every existing row).
+to 0004 and forward again over the generated rows (0005 folds every existing row).
 """
 
 import argparse
@@ -103,12 +103,12 @@ def _remigrate() -> None:
     from django.core.management import call_command
 
     started = time.perf_counter()
-    call_command("migrate", "intake", "0003", interactive=False, verbosity=0)
+    call_command("migrate", "intake", "0004_screening", interactive=False, verbosity=0)
     back = time.perf_counter() - started
     started = time.perf_counter()
     call_command("migrate", "intake", interactive=False, verbosity=0)
     print(
-        f"migrate intake back to 0003: {back:.1f} s; forward (folds every row): "
+        f"migrate intake back to 0004: {back:.1f} s; forward (folds every row): "
         f"{time.perf_counter() - started:.1f} s"
     )
 
