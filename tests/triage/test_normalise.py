@@ -7,7 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhongzhi.triage.normalise import PLACEHOLDER_NUMBER, normalise, normalise_many
+from zhongzhi.triage.normalise import (
+    PLACEHOLDER_NUMBER,
+    fold_letters,
+    fold_letters_many,
+    normalise,
+    normalise_many,
+)
 
 _S2T = opencc.OpenCC("s2t")
 
@@ -171,3 +177,39 @@ def test_controls_format_characters_and_emoji_removed() -> None:
 
 def test_compatibility_characters() -> None:
     assert normalise("面积100㎡，第⑴条") == "面积100m2,第(1)条"
+
+
+# --- fold_letters: letters and digits only (what the staff search compares) ------------
+
+
+@_FAST
+@given(any_text | chinese_text)
+def test_fold_letters_never_raises_is_idempotent_and_keeps_the_length(text: str) -> None:
+    once = fold_letters(text)
+    assert isinstance(once, str)
+    assert fold_letters(once) == once
+    assert len(once) == len(text)  # one for one: a part of a text folds to a part
+
+
+@_FAST
+@given(simplified_text)
+def test_fold_letters_folds_traditional_and_full_width_alike(text: str) -> None:
+    assert fold_letters(_S2T.convert(text)) == fold_letters(text)
+    # Full-width letters fold to lower case (as normalise's table does), ASCII capitals
+    # stay: every search is blind to ASCII case anyway.
+    assert fold_letters(_to_full_width(text)) == fold_letters(_to_full_width(text.lower()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(chinese_text, max_size=8))
+def test_fold_letters_batch_equals_one_by_one(texts: list[str]) -> None:
+    assert fold_letters_many(texts) == [fold_letters(t) for t in texts]
+
+
+def test_fold_letters_keeps_everything_but_letters_and_digits() -> None:
+    # Unlike normalise: greetings, thanks, punctuation, spaces and numbers all stay.
+    text = "尊敬的領導：您好！快遞單號 13812345678 沒到。謝謝！"
+    assert fold_letters(text) == "尊敬的领导：您好！快递单号 13812345678 没到。谢谢！"
+    assert fold_letters("聲控燈ＡＢＣ１２３①A") == "声控灯abc1231A"
+    plain = "A市小区路灯坏了，（2019年）望尽快解决！"
+    assert fold_letters(plain) == plain

@@ -45,7 +45,10 @@ class SuggestionFilterForm(forms.Form):
         required=False,
         max_length=MAX_TERM_LENGTH,
         widget=forms.TextInput(
-            attrs={"enterkeyhint": "search", "placeholder": _("标题或内容中的字词，如：兴安支路")}
+            attrs={
+                "enterkeyhint": "search",
+                "placeholder": _("标题或内容中的字词，或回执号，如：兴安支路"),
+            }
         ),
     )
     campaign = forms.ModelChoiceField(

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
+from zhongzhi.intake.folding import SearchTextField
 from zhongzhi.intake.receipt_codes import format_receipt_code
 from zhongzhi.org.models import Unit, User
 
@@ -147,6 +148,8 @@ class Suggestion(models.Model):
     in_duplicate_index = models.BooleanField(
         _("已进入查重索引"), default=False, db_default=False, editable=False
     )
+    # Title and text folded for the staff search (intake/folding.py), kept by the field.
+    search_text = SearchTextField(_("检索文本"), db_default="")
 
     class Meta:
         verbose_name = _("意见建议")

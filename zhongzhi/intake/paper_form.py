@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhongzhi.campaigns.access import can_manage_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
+from zhongzhi.intake.folding import fill_search_text
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
@@ -599,6 +600,7 @@ def suggestions_bulk_insert(campaign: Campaign, batch: list[Suggestion]) -> int:
     objects get no pk. Rows whose idempotency key was taken meanwhile (the same file
     uploaded twice at once) are left out; a receipt code collision draws new codes.
     Returns how many were inserted."""
+    fill_search_text(batch)  # the batch at once: a tenth of folding each row on its own
     for _attempt in range(5):
         codes: set[str] = set()
         for suggestion in batch:

@@ -1,18 +1,23 @@
-"""Full-text search over suggestions that works for Chinese.
+"""Full-text search over suggestions that works for Chinese, as staff type it.
 
 Chinese puts no spaces between words, so word tokenisers find nothing; both
 databases index character trigrams instead, which find any substring of three or
-more characters ("兴安支路" inside "关于兴安支路路面坑洼的建议"):
+more characters ("兴安支路" inside "关于兴安支路路面坑洼的建议"). What is indexed is a
+suggestion's *document*: its title and text with letters and digits folded
+(``intake/folding.py``: Traditional and Simplified, full and half width alike), that
+is ``search_text`` where folding changed something and ``title || ' ' || text`` where
+it did not (``search_text`` is "" then). Every term of the query is folded the same
+way, so that 聲控燈 finds 声控灯 and ＡＢＣ finds abc:
 
-- SQLite: an FTS5 table ``intake_suggestion_fts`` (``tokenize='trigram'``) whose
-  content is ``intake_suggestion`` itself, kept in sync by triggers;
-- PostgreSQL: a ``pg_trgm`` GIN index on ``title || ' ' || text``, used by ``ILIKE``.
+- SQLite: a contentless FTS5 table ``intake_suggestion_fts`` (``tokenize='trigram'``)
+  fed the document by triggers on ``intake_suggestion``;
+- PostgreSQL: a ``pg_trgm`` GIN index on the document expression, used by ``ILIKE``.
 
-Both are made by migration 0002_search. A query is split at whitespace and every
-term must occur (AND). Terms of one or two characters cannot be looked up in a
-trigram index; on SQLite they fall back to a substring scan (``icontains``), on
-PostgreSQL the same ``ILIKE`` runs without the index. Other databases get
-``icontains`` for every term.
+Both are made by migration 0005_search_folded_text (0002_search indexed the title
+and text unfolded). A query is split at whitespace and every term must occur (AND).
+Terms of one or two characters cannot be looked up in a trigram index; on SQLite
+they fall back to a substring scan (``icontains``), on PostgreSQL the same ``ILIKE``
+runs without the index. Other databases get ``icontains`` for every term.
 
 SQLite drops a table's triggers when Django "remakes" the table, which it does for
 most ``AlterField`` and for ``AddField`` with a default. `ensure_search_index` puts
@@ -28,40 +33,63 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields import BooleanField
 
 from zhongzhi.intake.models import Suggestion
+from zhongzhi.triage.normalise import fold_letters
 
 MIN_INDEXED_LENGTH = 3  # a trigram index can only look up terms of three characters or more
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 100
+MAX_QUERY_LENGTH = 1000  # folded at most: eight terms of 100 characters and their spaces
 
 FTS_TABLE = "intake_suggestion_fts"
 
-# The same statements as migration 0002_search; kept here to repair the triggers.
+
+def document_sql(row: str = "") -> str:
+    """The indexed document in SQL, of ``row`` (``new.``, ``old.``, a quoted table and
+    a dot, or "" for the row in scope); `folding.search_document` in Python."""
+    return (
+        f"(CASE WHEN {row}search_text = '' THEN {row}title || ' ' || {row}text"
+        f" ELSE {row}search_text END)"
+    )
+
+
+# The same statements as migration 0005_search_folded_text; kept here to repair the
+# triggers. A contentless table is told what to remove: the same document as added.
 SQLITE_TRIGGERS = {
     "intake_suggestion_fts_insert": f"""
         CREATE TRIGGER IF NOT EXISTS intake_suggestion_fts_insert
         AFTER INSERT ON intake_suggestion BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text);
+            INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.id, {document_sql("new.")});
         END""",
     "intake_suggestion_fts_delete": f"""
         CREATE TRIGGER IF NOT EXISTS intake_suggestion_fts_delete
         AFTER DELETE ON intake_suggestion BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, text)
-            VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document)
+            VALUES ('delete', old.id, {document_sql("old.")});
         END""",
     "intake_suggestion_fts_update": f"""
         CREATE TRIGGER IF NOT EXISTS intake_suggestion_fts_update
-        AFTER UPDATE OF title, text ON intake_suggestion BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, text)
-            VALUES ('delete', old.id, old.title, old.text);
-            INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text);
+        AFTER UPDATE OF title, text, search_text ON intake_suggestion BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document)
+            VALUES ('delete', old.id, {document_sql("old.")});
+            INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.id, {document_sql("new.")});
         END""",
 }
+SQLITE_REBUILD = [
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
+    f"INSERT INTO {FTS_TABLE}(rowid, document) SELECT id, {document_sql()} FROM intake_suggestion",
+]
+
+
+def fold_query(query: str) -> str:
+    """What staff typed, folded as the stored texts are (聲控燈 -> 声控灯, ＡＢＣ -> abc)."""
+    return fold_letters(query[:MAX_QUERY_LENGTH])
 
 
 def search_terms(query: str) -> list[str]:
-    """The distinct whitespace-separated terms of a query (full-width spaces count)."""
+    """The distinct whitespace-separated terms of the folded query (full-width spaces
+    count)."""
     terms: list[str] = []
-    for term in query.split():
+    for term in fold_query(query).split():
         term = term[:MAX_TERM_LENGTH]
         if term not in terms:
             terms.append(term)
@@ -79,11 +107,14 @@ def _like_pattern(term: str) -> str:
 
 
 def _substring(term: str) -> Q:
-    return Q(title__icontains=term) | Q(text__icontains=term)
+    # The document, as Django lookups: the title or text where nothing was folded.
+    unfolded = Q(search_text="") & (Q(title__icontains=term) | Q(text__icontains=term))
+    return unfolded | Q(search_text__icontains=term)
 
 
 def search_suggestions(queryset: QuerySet[Suggestion], query: str) -> QuerySet[Suggestion]:
-    """Only the suggestions whose title or text contains every term of the query."""
+    """Only the suggestions whose title or text contains every term of the query, both
+    folded (`fold_query`)."""
     terms = search_terms(query)
     if not terms:
         return queryset
@@ -111,9 +142,9 @@ def _search_sqlite(queryset: QuerySet[Suggestion], terms: list[str]) -> QuerySet
 
 
 def _search_postgresql(queryset: QuerySet[Suggestion], terms: list[str]) -> QuerySet[Suggestion]:
-    # Exactly the indexed expression of 0002_search, or PostgreSQL will not use the index.
+    # Exactly the indexed expression of 0005_search_folded_text, for the trigram index.
     table = connections[queryset.db].ops.quote_name(Suggestion._meta.db_table)
-    document = f'({table}."title" || \' \' || {table}."text")'
+    document = document_sql(f"{table}.")
     for term in terms:
         queryset = queryset.filter(
             RawSQL(f"{document} ILIKE %s", [_like_pattern(term)], output_field=BooleanField())
@@ -125,21 +156,24 @@ def ensure_search_index(using: str = "default", **kwargs: Any) -> None:
     """After ``migrate``: put back SQLite triggers a table remake dropped, and reindex.
 
     A ``post_migrate`` receiver (it accepts the signal's keyword arguments). Does
-    nothing on other databases, or when the search table is not there (not migrated
-    yet, or migrated back below 0002).
+    nothing on other databases, or when the search table is not the one of 0005 (not
+    migrated yet, or migrated back below it).
     """
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master"
+            "SELECT name, sql FROM sqlite_master"
             " WHERE name = %s OR type = 'trigger' AND name IN (%s, %s, %s)",
             [FTS_TABLE, *SQLITE_TRIGGERS],
         )
-        present = {row[0] for row in cursor.fetchall()}
-        if FTS_TABLE not in present or present >= set(SQLITE_TRIGGERS):
+        present = {name: sql for name, sql in cursor.fetchall()}
+        if "document" not in present.get(FTS_TABLE, ""):
+            return
+        if set(SQLITE_TRIGGERS) <= set(present):
             return
         for statement in SQLITE_TRIGGERS.values():
             cursor.execute(statement)
-        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        for statement in SQLITE_REBUILD:
+            cursor.execute(statement)

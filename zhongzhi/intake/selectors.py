@@ -21,7 +21,8 @@ from zhongzhi.intake.access import (
     visible_suggestions,
 )
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
-from zhongzhi.intake.search import search_suggestions
+from zhongzhi.intake.receipt_codes import parse_receipt_code
+from zhongzhi.intake.search import fold_query, search_suggestions
 from zhongzhi.org.access import AnyUser
 from zhongzhi.org.models import Unit, User
 
@@ -98,6 +99,19 @@ def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Sugge
         suggestions = suggestions.filter(topic__isnull=True, triage__isnull=False)
         order = ["triage__topic_confidence", *order]
     return suggestions.select_related("campaign", "topic", "category", "unit").order_by(*order)
+
+
+def suggestion_by_receipt_code(user: AnyUser, query: str) -> Suggestion | None:
+    """The suggestion whose receipt code the whole query is (with or without its dash,
+    in any case or width: ``ABCD-2345K``, ``abcd2345k``), if the user may see it.
+
+    Out of scope answers None, as for a code that does not exist: the search box then
+    searches the text as for any other words, and finds nothing the user may not see.
+    """
+    code = parse_receipt_code(fold_query(query))
+    if code is None:
+        return None
+    return visible_suggestions(user).filter(receipt_code=code).first()
 
 
 def stages_by_campaign(campaign_ids: Iterable[int]) -> dict[int, list[Stage]]:

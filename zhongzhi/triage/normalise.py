@@ -50,7 +50,14 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["PLACEHOLDER_NUMBER", "normalise", "normalise_many", "strip_boilerplate"]
+__all__ = [
+    "PLACEHOLDER_NUMBER",
+    "fold_letters",
+    "fold_letters_many",
+    "normalise",
+    "normalise_many",
+    "strip_boilerplate",
+]
 
 # What a masked run or a long number becomes: one character, so "138****5678",
 # "13812345678" and "***" compare equal whatever the masking style.
@@ -121,6 +128,8 @@ class _Tables:
     fold: npt.NDArray[np.uint32]  # code point -> folded code point (0 = drop)
     needs_nfkc: npt.NDArray[np.bool_]  # raw code point the table alone cannot fold
     kind: npt.NDArray[np.uint8]  # folded code point -> one of the _KIND_* values
+    # code point -> itself folded if it is a letter or digit, else itself (fold_letters)
+    letters: npt.NDArray[np.uint32]
 
 
 _lock = threading.Lock()
@@ -195,11 +204,13 @@ def _build_tables() -> _Tables:
 
     fold = np.arange(size, dtype=np.uint32)
     needs_nfkc = np.zeros(size, dtype=np.bool_)
+    letter = np.zeros(size, dtype=np.bool_)  # Unicode L* or N* (letters and digits)
     for code in range(0x30000):
         if drop[code] or code in explicit:
             continue
         ch = chr(code)
         category = unicodedata.category(ch)
+        letter[code] = category[0] in "LN"
         if category in ("Mn", "Me"):
             # Combining marks: dropped after composition (so "a" + U+030C -> "ǎ" first).
             drop[code] = True
@@ -247,7 +258,22 @@ def _build_tables() -> _Tables:
     kind[ord("a") : ord("z") + 1] = _KIND_LETTER
     kind[[ord(c) for c in _TONED]] = _KIND_TONED
     kind[_SEP] = _KIND_SEP
-    return _Tables(fold, needs_nfkc, kind)
+    letters = _letters_table(fold, letter)
+    return _Tables(fold, needs_nfkc, kind, letters)
+
+
+def _letters_table(
+    fold: npt.NDArray[np.uint32], letter: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.uint32]:
+    """``fold`` restricted to letters and digits, ASCII capitals kept: closed under
+    itself as ``fold`` is, so folding twice is folding once."""
+    for lo, hi in _CJK_RANGES:
+        letter[lo : hi + 1] = True
+    letter[ord("A") : ord("Z") + 1] = False
+    letter &= fold != _DROP
+    letters = np.arange(fold.size, dtype=np.uint32)
+    letters[letter] = fold[letter]
+    return letters
 
 
 def _get_tables() -> _Tables:
@@ -611,6 +637,32 @@ def normalise_many(texts: Sequence[str]) -> list[str]:
         pending = [pending[k] for k in still]
         current = [again[k] for k in still]
     return out
+
+
+def fold_letters_many(texts: Sequence[str]) -> list[str]:
+    """Fold only the letters and digits of many texts, one for one, as ``normalise``
+    folds them: Traditional -> Simplified, full -> half width (ＡＢＣ１２ -> abc12),
+    compatibility forms (①, 﨑); everything else -- punctuation, spaces, ASCII
+    capitals, symbols -- stays as it is, and no character is added or removed.
+
+    For finding what a person typed inside a text (the staff search): the rest of
+    ``normalise`` would lose words someone may search for (greetings and thanks;
+    long numbers become ``#``), and a text in Simplified script with half-width
+    letters and digits, as most are, comes back unchanged. Idempotent.
+    """
+    if not texts:
+        return []
+    tables = _get_tables()
+    raw, separators = _encode(texts)
+    # UTF-32 both ways: lone surrogates stay one code point each, so that positions hold.
+    folded = tables.letters[raw].tobytes().decode("utf-32-le", "surrogatepass")
+    starts = [0, *(separators + 1).tolist()]
+    return [folded[start : start + len(text)] for start, text in zip(starts, texts, strict=True)]
+
+
+def fold_letters(text: str) -> str:
+    """``fold_letters_many`` of one text."""
+    return fold_letters_many([text])[0] if text else ""
 
 
 def normalise(text: str) -> str:

@@ -28,6 +28,7 @@ from zhongzhi.intake.forms import SuggestionFilterForm, SuggestionTopicForm
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.selectors import (
     stages_for_export,
+    suggestion_by_receipt_code,
     suggestion_detail,
     suggestion_list,
 )
@@ -45,7 +46,11 @@ RESULTS_TARGET = "results"  # the id htmx swaps when the filters change
 @require_GET
 def suggestion_list_page(request: HttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None, user=request.user)
-    suggestions = suggestion_list(request.user, form.filters())
+    filters = form.filters()
+    found = suggestion_by_receipt_code(request.user, filters.q) if filters.q else None
+    if found is not None:
+        return _open(request, reverse("intake:detail", args=[found.pk]))
+    suggestions = suggestion_list(request.user, filters)
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page}
     if request.headers.get("HX-Target") == RESULTS_TARGET:
@@ -54,6 +59,16 @@ def suggestion_list_page(request: HttpRequest) -> HttpResponse:
         response = render(request, "intake/staff/list.html", context)
     patch_vary_headers(response, ["HX-Target"])
     return response
+
+
+def _open(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to `url`: a redirect, or for htmx (the search box as staff type) its
+    ``HX-Redirect``, so that the whole page goes there rather than the results box."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @login_required
