@@ -216,6 +216,13 @@ def template_apply(*, campaign: Campaign, key: str) -> Blueprint:
     blueprint = BLUEPRINTS.get(key)
     if blueprint is None:
         raise ValidationError({"template": _("没有名为“%(key)s”的模板。") % {"key": key}})
+    return blueprint_apply(campaign=campaign, blueprint=blueprint)
+
+
+@transaction.atomic
+def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> Blueprint:
+    """Apply a blueprint, registered as a template or not (the demo's own plan)."""
+    key = blueprint.key
     # Lock the row and work on the fresh copy; the caller's instance is brought up to
     # date at the end so that it does not hold (and later save) a stale template list.
     caller_campaign = campaign
