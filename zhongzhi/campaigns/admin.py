@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from zhongzhi.campaigns.access import managed_campaigns, visible_campaigns
@@ -33,6 +33,13 @@ class CampaignAdmin(CampaignScopedAdmin):
     list_display = ["name", "owner_unit", "start_date", "end_date"]
     search_fields = ["name", "theme"]
     readonly_fields = ["applied_templates"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Suggestions protect their campaign: rather than a confirmation page that lists
+        # every one of them (slow, and the answer is no), no delete button.
+        if obj is not None and obj.suggestions.exists():  # type: ignore[attr-defined]
+            return False
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "owner_unit":
