@@ -1,7 +1,6 @@
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import World
 from tests.factories import UserFactory
@@ -9,8 +8,10 @@ from zhongzhi.campaigns import services
 from zhongzhi.campaigns.models import Campaign, PlanItem, Stage
 
 
-def test_overview_highlights_the_stage_that_holds_today(world: World) -> None:
-    today = timezone.localdate()
+def test_overview_highlights_the_stage_that_holds_today(
+    world: World, pinned_today: datetime.date
+) -> None:
+    today = pinned_today
     campaign = world.campaign
     campaign.start_date, campaign.end_date = (
         today - datetime.timedelta(days=30),
