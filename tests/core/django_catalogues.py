@@ -5,7 +5,6 @@ zh_Hans catalogue says which of them Django translates. Our zh_Hans catalogue
 (zhongzhi/locale/zh_Hans) fills the gaps.
 """
 
-import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,14 @@ class Message:
     translated: bool  # a non-empty msgstr, not marked fuzzy
 
 
-_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")\s*$')
+_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"(.*)"\s*$')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unquote(text: str) -> str:
+    """The string of a .po line between its quotes, its C escapes undone."""
+    return _ESCAPE.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), text)
 
 
 def read_po(path: Path) -> list[Message]:
@@ -44,9 +50,9 @@ def read_po(path: Path) -> list[Message]:
             match = _KEYWORD.match(line)
             if match:
                 current = match.group(1).split("[")[0]
-                fields[current] = fields.get(current, "") + ast.literal_eval(match.group(2))
+                fields[current] = fields.get(current, "") + _unquote(match.group(2))
             elif line.startswith('"') and current:
-                fields[current] += ast.literal_eval(line)
+                fields[current] += _unquote(line[1:-1])
         if fields.get("msgid"):
             messages.append(
                 Message(
