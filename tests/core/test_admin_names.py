@@ -41,3 +41,11 @@ def test_a_campaign_with_suggestions_offers_no_delete_in_the_admin(world: World)
     assert client.get(url).status_code == 403
     change = client.get(reverse("admin:campaigns_campaign_change", args=[world.campaign.pk]))
     assert url not in change.content.decode()
+
+
+def test_the_admins_password_page_warns_in_chinese(world: World) -> None:
+    client = world.client_for(world.office)
+    url = reverse("admin:auth_user_password_change", args=[world.hongdaolu_coordinator.pk])
+    text = client.get(url).content.decode()
+    assert "停用后，该用户现在的密码将丢失。" in text
+    assert "If disabled" not in text
