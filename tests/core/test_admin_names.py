@@ -49,3 +49,12 @@ def test_the_admins_password_page_warns_in_chinese(world: World) -> None:
     text = client.get(url).content.decode()
     assert "停用后，该用户现在的密码将丢失。" in text
     assert "If disabled" not in text
+
+
+def test_the_admin_names_a_campaigns_templates_not_their_keys(world: World) -> None:
+    services.template_apply(campaign=world.campaign, key="four-stage")
+    client = world.client_for(world.office)
+    url = reverse("admin:campaigns_campaign_change", args=[world.campaign.pk])
+    text = client.get(url).content.decode()
+    assert "四阶段实施方案（斜塘街道）" in text
+    assert "four-stage" not in text

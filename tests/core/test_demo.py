@@ -31,6 +31,8 @@ def texts(demo: DemoResult) -> list[str]:
 
 
 def test_the_plan_is_written_for_badaguan_with_its_own_units_as_leads(demo: DemoResult) -> None:
+    # "7+11" is a template; the plan is the demo's own, not one to offer other campaigns.
+    assert demo.campaign.applied_templates == ["7+11"]
     stages = list(Stage.objects.filter(campaign=demo.campaign).order_by("order"))
     assert len(stages) == 4
     assert "“7+11”征集意见" in [stage.name for stage in stages]

@@ -216,13 +216,6 @@ def template_apply(*, campaign: Campaign, key: str) -> Blueprint:
     blueprint = BLUEPRINTS.get(key)
     if blueprint is None:
         raise ValidationError({"template": _("没有名为“%(key)s”的模板。") % {"key": key}})
-    return blueprint_apply(campaign=campaign, blueprint=blueprint)
-
-
-@transaction.atomic
-def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> Blueprint:
-    """Apply a blueprint, registered as a template or not (the demo's own plan)."""
-    key = blueprint.key
     # Lock the row and work on the fresh copy; the caller's instance is brought up to
     # date at the end so that it does not hold (and later save) a stale template list.
     caller_campaign = campaign
@@ -231,6 +224,17 @@ def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> Blueprint:
         raise ValidationError(
             {"template": _("模板“%(name)s”已经套用过，不能重复套用。") % {"name": blueprint.name}}
         )
+    blueprint_apply(campaign=campaign, blueprint=blueprint)
+    campaign.applied_templates = [*campaign.applied_templates, key]
+    campaign.save(update_fields=["applied_templates"])
+    caller_campaign.applied_templates = campaign.applied_templates
+    return blueprint
+
+
+@transaction.atomic
+def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> None:
+    """Create a blueprint's stages, topics, categories and plan items: a template's, or
+    a plan that is not one (the demo's own), which `applied_templates` does not list."""
     stages: list[Stage] = []
     try:
         periods = split_period(
@@ -274,7 +278,3 @@ def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> Blueprint:
             lead_units=_resolve_lead_units(campaign, item_spec.lead_units),
             lead_note="、".join(item_spec.lead_units),
         )
-    campaign.applied_templates = [*campaign.applied_templates, key]
-    campaign.save(update_fields=["applied_templates"])
-    caller_campaign.applied_templates = campaign.applied_templates
-    return blueprint
