@@ -123,6 +123,21 @@ def test_applying_a_template_twice_says_so_and_changes_nothing(world: World) -> 
     assert world.campaign.topics.count() == 11
 
 
+def test_the_overview_offers_only_templates_the_campaign_can_still_take(world: World) -> None:
+    client = world.client_for(world.office)
+    url = reverse("campaigns:detail", args=[world.campaign.pk])
+    services.template_apply(campaign=world.campaign, key="7+11")
+    page = client.get(url).content.decode()
+    assert 'value="7+11"' not in page
+    assert 'value="four-stage"' in page and 'value="three-stage"' in page
+
+    services.template_apply(campaign=world.campaign, key="four-stage")
+    page = client.get(url).content.decode()
+    # A second stage plan would overlap the first: nothing is left to offer.
+    assert 'value="three-stage"' not in page
+    assert "套用模板" not in page
+
+
 def test_coordinator_cannot_create_campaigns(world: World) -> None:
     client = world.client_for(world.hongdaolu_coordinator)
     assert client.get(reverse("campaigns:create")).status_code == 404
