@@ -62,14 +62,15 @@ class CategoryForm(forms.Form):
 class TemplateApplyForm(forms.Form):
     template = forms.ChoiceField(label=_("模板"))
 
-    def __init__(self, *args: Any, offer_to: Campaign | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, offer_to: Campaign | None = None, has_stages: bool = False, **kwargs: Any
+    ) -> None:
         """`offer_to`: offer only what that campaign can still take: templates not yet
-        applied, and no stage plan once it has stages (they would overlap). The service
-        decides in the end (a form opened before another was applied)."""
+        applied, and no stage plan once it `has_stages` (they would overlap). The
+        service decides in the end (a form opened before another was applied)."""
         super().__init__(*args, **kwargs)
         choices = template_choices()
         if offer_to is not None:
-            has_stages = offer_to.stages.exists()
             choices = [
                 (key, name)
                 for key, name in choices

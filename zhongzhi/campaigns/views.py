@@ -55,7 +55,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign,
             "can_manage": can_manage_campaign(request.user, campaign),
             "status_form": PlanItemStatusForm(),
-            "template_form": TemplateApplyForm(offer_to=campaign),
+            "template_form": TemplateApplyForm(offer_to=campaign, has_stages=bool(overview.stages)),
             # The plan item just saved without JavaScript: its row says so.
             "saved_item_id": int(saved) if saved.isdigit() else None,
         },
