@@ -4,6 +4,7 @@
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -96,6 +97,28 @@ def world(db: None) -> World:
         leader=leader,
         campaign=campaign,
     )
+
+
+@pytest.fixture(scope="session")
+def compiled_catalogs() -> Iterator[None]:
+    """Compile our catalogs (English; the Chinese Django's zh_Hans lacks), and drop
+    catalogs loaded before they existed."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.signals import setting_changed
+
+    call_command(
+        "compilemessages",
+        locale=["en", "zh_Hans"],
+        ignore_patterns=[".venv/*", ".tools/*"],
+        verbosity=0,
+    )
+    # Django caches a catalog per language for the life of the process; an earlier test
+    # may have loaded one before the .mo was compiled. Its own reload hook drops them.
+    setting_changed.send(
+        sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
+    )
+    yield
 
 
 @pytest.fixture(autouse=True)

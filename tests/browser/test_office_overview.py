@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from tests.factories import TEST_PASSWORD
 from zhongzhi.campaigns import services
@@ -10,8 +9,10 @@ from zhongzhi.org.models import User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_office_logs_in_and_sees_the_current_stage(live_server, browser, world) -> None:  # type: ignore[no-untyped-def]
-    today = timezone.localdate()
+def test_office_logs_in_and_sees_the_current_stage(
+    live_server, browser, world, pinned_today
+) -> None:  # type: ignore[no-untyped-def]
+    today = pinned_today
     campaign = world.campaign
     campaign.start_date = today - datetime.timedelta(days=40)
     campaign.end_date = today + datetime.timedelta(days=40)

@@ -1,7 +1,6 @@
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import World
 from tests.factories import UserFactory
@@ -9,8 +8,10 @@ from zhongzhi.campaigns import services
 from zhongzhi.campaigns.models import Campaign, PlanItem, Stage
 
 
-def test_overview_highlights_the_stage_that_holds_today(world: World) -> None:
-    today = timezone.localdate()
+def test_overview_highlights_the_stage_that_holds_today(
+    world: World, pinned_today: datetime.date
+) -> None:
+    today = pinned_today
     campaign = world.campaign
     campaign.start_date, campaign.end_date = (
         today - datetime.timedelta(days=30),
@@ -120,6 +121,21 @@ def test_applying_a_template_twice_says_so_and_changes_nothing(world: World) -> 
     response = client.post(url, {"template": "7+11"}, follow=True)
     assert "不能重复套用" in response.content.decode()
     assert world.campaign.topics.count() == 11
+
+
+def test_the_overview_offers_only_templates_the_campaign_can_still_take(world: World) -> None:
+    client = world.client_for(world.office)
+    url = reverse("campaigns:detail", args=[world.campaign.pk])
+    services.template_apply(campaign=world.campaign, key="7+11")
+    page = client.get(url).content.decode()
+    assert 'value="7+11"' not in page
+    assert 'value="four-stage"' in page and 'value="three-stage"' in page
+
+    services.template_apply(campaign=world.campaign, key="four-stage")
+    page = client.get(url).content.decode()
+    # A second stage plan would overlap the first: nothing is left to offer.
+    assert 'value="three-stage"' not in page
+    assert "套用模板" not in page
 
 
 def test_coordinator_cannot_create_campaigns(world: World) -> None:

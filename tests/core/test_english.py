@@ -6,12 +6,9 @@ zhongzhi/locale/en/LC_MESSAGES/django.po, compiled here when the .mo is missing.
 
 import datetime
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.core.signals import setting_changed
 from django.test import Client
 from django.urls import reverse
 
@@ -27,18 +24,7 @@ CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 CHROME_ZH = ["大讨论活动平台", "我的活动", "批量导入", "数据维护", "退出", "语言"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def english_catalog() -> Iterator[None]:
-    """Compile the English catalog, and drop catalogs loaded before it existed."""
-    call_command(
-        "compilemessages", locale=["en"], ignore_patterns=[".venv/*", ".tools/*"], verbosity=0
-    )
-    # Django caches a catalog per language for the life of the process; an earlier test
-    # may have loaded "en" before the .mo was compiled. Its own reload hook drops them.
-    setting_changed.send(
-        sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
-    )
-    yield
+pytestmark = pytest.mark.usefixtures("compiled_catalogs")
 
 
 def in_english(client: Client) -> Client:

@@ -4,7 +4,7 @@ Kept apart from `blueprints.py` because the plan texts are long; importing
 `zhongzhi.campaigns.blueprints` registers everything defined here into `BLUEPRINTS`.
 
 Lead units (牵头单位) use one set of names across templates so that a unit tree that
-has them (the demo creates 党政条线, 宣传条线, 组织条线 and 纪检条线 under the street)
+has them (as a unit's name or short name, e.g. a 宣传统战科 with the short name 宣传条线)
 resolves them: "…条线" for the lines of work, "街道各党组织" / "各单位" for "every
 organisation of the owner", "领导小组办公室" for the campaign office.
 """
@@ -427,7 +427,8 @@ THREE_STAGE = Blueprint(
 # The plan runs from May to the end of the year. Its month ranges share October
 # (stage 2 "6月至10月", stage 3 "10月至12月上旬"); October is split at the 15th so that
 # the stages follow one another. Shares are the days of 2018: 5/1–5/31, 6/1–10/15,
-# 10/16–12/10 (上旬 ends on the 10th), 12/11–12/31.
+# 10/16–12/10 (上旬 ends on the 10th), 12/11–12/31. The month ranges stay here, not in
+# the stages' descriptions: a campaign's own dates replace them.
 
 FOUR_STAGE = Blueprint(
     key="four-stage",
@@ -435,10 +436,10 @@ FOUR_STAGE = Blueprint(
     description="按强化宣传发动、深化学习讨论、注重实践转化、坚持久久为功四个阶段推进，每项工作任务明确牵头单位。",
     source="seed 001：斜塘街道解放思想大讨论活动实施方案",
     stages=(
-        StageSpec("强化宣传发动", "形成广泛思想共识。原方案时间：5月。", share=31),
-        StageSpec("深化学习讨论", "兴起干部群众共同参与热潮。原方案时间：6月至10月。", share=137),
-        StageSpec("注重实践转化", "提振干部干事创业精气神。原方案时间：10月至12月上旬。", share=56),
-        StageSpec("坚持久久为功", "率先推动高质量发展。原方案时间：12月中旬至年底。", share=21),
+        StageSpec("强化宣传发动", "形成广泛思想共识。", share=31),
+        StageSpec("深化学习讨论", "兴起干部群众共同参与热潮。", share=137),
+        StageSpec("注重实践转化", "提振干部干事创业精气神。", share=56),
+        StageSpec("坚持久久为功", "率先推动高质量发展。", share=21),
     ),
     plan_items=(
         # 1. 强化宣传发动

@@ -62,9 +62,22 @@ class CategoryForm(forms.Form):
 class TemplateApplyForm(forms.Form):
     template = forms.ChoiceField(label=_("模板"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, offer_to: Campaign | None = None, has_stages: bool = False, **kwargs: Any
+    ) -> None:
+        """`offer_to`: offer only what that campaign can still take: templates not yet
+        applied, and no stage plan once it `has_stages` (they would overlap). The
+        service decides in the end (a form opened before another was applied)."""
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = template_choices()  # type: ignore[attr-defined]
+        choices = template_choices()
+        if offer_to is not None:
+            choices = [
+                (key, name)
+                for key, name in choices
+                if key not in offer_to.applied_templates
+                and not (has_stages and BLUEPRINTS[key].stages)
+            ]
+        self.fields["template"].choices = choices  # type: ignore[attr-defined]
 
 
 class PlanItemStatusForm(forms.Form):

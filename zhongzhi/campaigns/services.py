@@ -224,6 +224,17 @@ def template_apply(*, campaign: Campaign, key: str) -> Blueprint:
         raise ValidationError(
             {"template": _("模板“%(name)s”已经套用过，不能重复套用。") % {"name": blueprint.name}}
         )
+    blueprint_apply(campaign=campaign, blueprint=blueprint)
+    campaign.applied_templates = [*campaign.applied_templates, key]
+    campaign.save(update_fields=["applied_templates"])
+    caller_campaign.applied_templates = campaign.applied_templates
+    return blueprint
+
+
+@transaction.atomic
+def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> None:
+    """Create a blueprint's stages, topics, categories and plan items: a template's, or
+    a plan that is not one (the demo's own), which `applied_templates` does not list."""
     stages: list[Stage] = []
     try:
         periods = split_period(
@@ -267,7 +278,3 @@ def template_apply(*, campaign: Campaign, key: str) -> Blueprint:
             lead_units=_resolve_lead_units(campaign, item_spec.lead_units),
             lead_note="、".join(item_spec.lead_units),
         )
-    campaign.applied_templates = [*campaign.applied_templates, key]
-    campaign.save(update_fields=["applied_templates"])
-    caller_campaign.applied_templates = campaign.applied_templates
-    return blueprint

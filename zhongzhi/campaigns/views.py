@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from zhongzhi.campaigns.forms import (
 )
 from zhongzhi.campaigns.models import Stage
 from zhongzhi.campaigns.selectors import campaign_overview, campaigns_for
+from zhongzhi.core import clock
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.responses import xlsx_response
@@ -45,7 +45,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    overview = campaign_overview(request.user, campaign, timezone.localdate())
+    overview = campaign_overview(request.user, campaign, clock.today())
     saved = request.GET.get("saved", "")
     return render(
         request,
@@ -55,7 +55,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign,
             "can_manage": can_manage_campaign(request.user, campaign),
             "status_form": PlanItemStatusForm(),
-            "template_form": TemplateApplyForm(),
+            "template_form": TemplateApplyForm(offer_to=campaign, has_stages=bool(overview.stages)),
             # The plan item just saved without JavaScript: its row says so.
             "saved_item_id": int(saved) if saved.isdigit() else None,
         },
@@ -236,7 +236,7 @@ def plan_item_status(request: HttpRequest, plan_item_id: int) -> HttpResponse:
 @login_required
 def plan_items_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    overview = campaign_overview(request.user, campaign, timezone.localdate())
+    overview = campaign_overview(request.user, campaign, clock.today())
     return xlsx_response(
         plan_items_workbook(campaign, overview.plan_items),
         f"{campaign.name}-工作任务.xlsx",

@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "zhongzhi.core"
     label = "core"
     verbose_name = _("平台")
+
+    def ready(self) -> None:
+        from zhongzhi.core.admin import name_link_tables
+
+        name_link_tables()

@@ -1,6 +1,9 @@
 """The demo campaign: the real organisation of seed 004 (八大关街道, Qingdao) running the
-"7+11" opinion collection with seed 001's four-stage plan. Safe to run again: what
-exists is kept, nothing is duplicated.
+"7+11" opinion collection, with a four-stage plan written for it
+(``zhongzhi.campaigns.demo_plan``). Its dates are relative to today, which falls in
+the third stage ("7+11" collection), like the suggestions and meetings of
+``zhongzhi.intake.demo_data``. Safe to run again: what exists is kept, nothing is
+duplicated.
 """
 
 import datetime
@@ -10,33 +13,36 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
 
+from zhongzhi.campaigns import demo_plan
 from zhongzhi.campaigns import services as campaign_services
-from zhongzhi.campaigns.models import Campaign, PlanItem, PlanItemStatus
+from zhongzhi.campaigns.models import Campaign, PlanItem
 from zhongzhi.core import clock
 from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
-from zhongzhi.org.models import Role, Unit, UnitKind, User
+from zhongzhi.org.models import Membership, Role, Unit, UnitKind, User
 from zhongzhi.screening.demo import screening_demo_create
 
 CAMPAIGN_NAME = "八大关街道解放思想大讨论"
 
-# (code, name, short name, kind, parent code)
+# (code, name, kind, parent code). No short names: a unit goes by one name on every page.
 UNITS = [
-    ("QD", "青岛市", "", UnitKind.CITY, None),
-    ("QD-SN", "市南区", "", UnitKind.DISTRICT, "QD"),
-    ("QD-SN-BDG", "八大关街道", "八大关街道", UnitKind.SUBDISTRICT, "QD-SN"),
-    ("QD-SN-BDG-HDL", "红岛路社区", "红岛路", UnitKind.COMMUNITY, "QD-SN-BDG"),
-    ("QD-SN-BDG-JKL", "金口路社区", "金口路", UnitKind.COMMUNITY, "QD-SN-BDG"),
-    ("QD-SN-BDG-FSL", "福山路社区", "福山路", UnitKind.COMMUNITY, "QD-SN-BDG"),
-    ("QD-SN-BDG-BDG", "八大关社区", "八大关", UnitKind.COMMUNITY, "QD-SN-BDG"),
-    ("QD-SN-BDG-TPJ", "太平角社区", "太平角", UnitKind.COMMUNITY, "QD-SN-BDG"),
-    # Departments named as seed 001's plan names its lead units (牵头单位).
-    ("QD-SN-BDG-DZB", "党政办公室", "党政条线", UnitKind.DEPARTMENT, "QD-SN-BDG"),
-    ("QD-SN-BDG-XCK", "宣传统战科", "宣传条线", UnitKind.DEPARTMENT, "QD-SN-BDG"),
-    ("QD-SN-BDG-ZZK", "组织人事科", "组织条线", UnitKind.DEPARTMENT, "QD-SN-BDG"),
-    ("QD-SN-BDG-JGW", "纪工委", "纪检条线", UnitKind.DEPARTMENT, "QD-SN-BDG"),
-    ("QD-SN-BDG-CGK", "城市管理科", "城管条线", UnitKind.DEPARTMENT, "QD-SN-BDG"),
+    ("QD", "青岛市", UnitKind.CITY, None),
+    ("QD-SN", "市南区", UnitKind.DISTRICT, "QD"),
+    ("QD-SN-BDG", "八大关街道", UnitKind.SUBDISTRICT, "QD-SN"),
+    ("QD-SN-BDG-HDL", "红岛路社区", UnitKind.COMMUNITY, "QD-SN-BDG"),
+    ("QD-SN-BDG-JKL", "金口路社区", UnitKind.COMMUNITY, "QD-SN-BDG"),
+    ("QD-SN-BDG-FSL", "福山路社区", UnitKind.COMMUNITY, "QD-SN-BDG"),
+    ("QD-SN-BDG-BDG", "八大关社区", UnitKind.COMMUNITY, "QD-SN-BDG"),
+    ("QD-SN-BDG-TPJ", "太平角社区", UnitKind.COMMUNITY, "QD-SN-BDG"),
+    # The street's departments, the lead units of the demo's plan.
+    ("QD-SN-BDG-DZB", "党政办公室", UnitKind.DEPARTMENT, "QD-SN-BDG"),
+    ("QD-SN-BDG-XCK", "宣传统战科", UnitKind.DEPARTMENT, "QD-SN-BDG"),
+    ("QD-SN-BDG-ZZK", "组织人事科", UnitKind.DEPARTMENT, "QD-SN-BDG"),
+    ("QD-SN-BDG-JGW", "纪工委", UnitKind.DEPARTMENT, "QD-SN-BDG"),
+    ("QD-SN-BDG-CGK", "城市管理科", UnitKind.DEPARTMENT, "QD-SN-BDG"),
 ]
 
 # (login name, full name, unit code, role); the supervisor holds two assignments.
@@ -78,12 +84,11 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
         unit.code: unit for unit in Unit.objects.filter(code__in=[u[0] for u in UNITS])
     }
     created_units = 0
-    for code, name, short_name, kind, parent_code in UNITS:
+    for code, name, kind, parent_code in UNITS:
         if code not in units:
             units[code] = org_services.unit_create(
                 code=code,
                 name=name,
-                short_name=short_name,
                 kind=kind,
                 parent=units[parent_code] if parent_code else None,
             )
@@ -121,36 +126,52 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
 
     campaign = Campaign.objects.filter(name=CAMPAIGN_NAME, owner_unit=units["QD-SN-BDG"]).first()
     if campaign is None:
-        # Dates around today, so that the demo always has a current stage.
-        start = (today.replace(day=1) - datetime.timedelta(days=45)).replace(day=1)
+        # Dates around today, so that the demo always is in its "7+11" stage.
+        start = today - datetime.timedelta(weeks=demo_plan.WEEKS_BEFORE_TODAY)
         campaign = campaign_services.campaign_create(
             name=CAMPAIGN_NAME,
             theme="解放思想再出发，建设美丽八大关",
             slogan="人人都是金点子，众智成城",
             owner_unit=units["QD-SN-BDG"],
             start_date=start,
-            end_date=start + datetime.timedelta(days=240),
-            templates=["7+11", "four-stage"],
+            end_date=start + datetime.timedelta(weeks=sum(demo_plan.STAGE_WEEKS), days=-1),
+            templates=["7+11"],
         )
+        campaign_services.blueprint_apply(campaign=campaign, blueprint=demo_plan.DEMO_PLAN)
         _advance_plan_items(campaign, today)
-    demo_suggestions_create(campaign)
+    demo_suggestions_create(campaign, now=_now_on(today))
     screening_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )
 
 
+def _now_on(today: datetime.date) -> datetime.datetime:
+    """Now, moved to `today` when that is not the calendar's (tests pin today), so that
+    suggestions fall inside the campaign whose dates come from `today`."""
+    now = timezone.localtime()
+    if now.date() == today:
+        return now
+    return timezone.make_aware(datetime.datetime.combine(today, now.time()))
+
+
 def _advance_plan_items(campaign: Campaign, today: datetime.date) -> None:
-    """Give the demo's plan items the statuses a campaign in mid-course would have."""
+    """Give the work items of the stages begun by today the status and note their lead
+    unit would have entered: its coordinator for a community, the office otherwise."""
     office = User.objects.get(username="office")
-    for item in PlanItem.objects.filter(campaign=campaign).select_related("stage"):
-        if item.stage is None or item.stage.start_date > today:
+    coordinators = {
+        membership.unit_id: membership.user
+        for membership in Membership.objects.filter(
+            role=Role.COORDINATOR, unit__path__startswith=campaign.owner_unit.path
+        ).select_related("user")
+    }
+    items = PlanItem.objects.filter(campaign=campaign).select_related("stage")
+    leads = Prefetch("lead_units", queryset=Unit.objects.order_by("path"))
+    for item in items.prefetch_related(leads):
+        if item.stage is not None and item.stage.start_date > today:
             continue
-        finished = item.stage.end_date < today
-        status = (
-            PlanItemStatus.DONE if finished or item.order % 3 == 1 else PlanItemStatus.IN_PROGRESS
-        )
-        note = "已按方案完成" if status == PlanItemStatus.DONE else "正在推进"
+        status, note = demo_plan.PROGRESS[item.title]
+        lead = item.lead_units.all()[0]
         campaign_services.plan_item_update_status(
-            plan_item=item, status=status, note=note, updated_by=office
+            plan_item=item, status=status, note=note, updated_by=coordinators.get(lead.pk, office)
         )

@@ -2,9 +2,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.core.admin import ScopedAdmin
@@ -67,8 +69,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django 6.1 appends this warning to the help text in English, untranslated.
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]  # lazy, as Django's own
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("停用后，该用户现在的密码将丢失。"),
+    )
+
+
 @admin.register(User)
 class ScopedUserAdmin(ScopedAdmin, UserAdmin):
+    change_password_form = PasswordChangeForm
     list_display = ["username", "full_name", "mobile", "is_active", "must_change_password"]
     search_fields = ["username", "full_name", "mobile"]
     inlines = [MembershipInline]

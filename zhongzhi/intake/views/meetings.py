@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.core.auth import signed_in_user
-from zhongzhi.core.forms import DateInput, attach_errors
+from zhongzhi.core.forms import DateInput, QuickSelect, attach_errors
 from zhongzhi.intake.meetings import (
     MeetingEntryError,
     MeetingRow,
@@ -55,10 +55,14 @@ class RowForm(forms.Form):
     """One suggestion; choices are lists built once per page, not a query per row."""
 
     category = forms.TypedChoiceField(
-        label=gettext_lazy("群体类别"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("群体类别"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=QuickSelect,
     )
     topic = forms.TypedChoiceField(
-        label=gettext_lazy("方面"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("方面"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
     text = forms.CharField(
         label=gettext_lazy("建议内容"),
