@@ -166,6 +166,8 @@ class SuggestionTriage(models.Model):
         indexes = [
             models.Index(fields=["campaign", "group"], name="triage_campaign_group"),
             models.Index(fields=["campaign", "score"], name="triage_campaign_score"),
+            # The screening queue: one row per group (its canonical), best score first.
+            models.Index(fields=["campaign", "canonical", "score"], name="triage_queue"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,11 @@
 """Reads of routing and screening, scoped to the caller."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,32 +51,100 @@ class QueueFilters:
     groups: bool = True
 
 
-def screening_queue(user: AnyUser, filters: QueueFilters) -> QuerySet[Suggestion]:
+class QueueRows(Sequence[Suggestion]):
+    """The queue as the Paginator takes it (its length and slices): the triaged
+    suggestions by score, then those no triage run has seen yet (as ``ORDER BY score
+    DESC NULLS LAST`` would put them). Two queries instead of one, so that the first can
+    start from the triage rows' (campaign, canonical, score) index and stop after a
+    page, instead of joining and sorting every suggestion of the campaign."""
+
+    def __init__(
+        self,
+        triaged: QuerySet[Suggestion],
+        untriaged: QuerySet[Suggestion] | None,
+        counted: QuerySet[Suggestion],
+    ) -> None:
+        self.triaged = triaged
+        self.untriaged = untriaged
+        # The same rows as ``triaged``, for counting: read in the suggestions' index
+        # order, which beats fetching every triaged row by its key.
+        self.counted = counted
+        self._counts: tuple[int, int] | None = None
+
+    def _count_parts(self) -> tuple[int, int]:
+        if self._counts is None:
+            untriaged = self.untriaged.count() if self.untriaged is not None else 0
+            self._counts = (self.counted.count(), untriaged)
+        return self._counts
+
+    def __len__(self) -> int:
+        return sum(self._count_parts())
+
+    @overload
+    def __getitem__(self, index: int) -> Suggestion: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Suggestion]: ...
+    def __getitem__(self, index: int | slice) -> Suggestion | list[Suggestion]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, _step = index.indices(len(self))
+        triaged, _untriaged = self._count_parts()
+        rows = list(self.triaged[start : min(stop, triaged)]) if start < triaged else []
+        if stop > triaged and self.untriaged is not None:
+            rows += self.untriaged[max(0, start - triaged) : stop - triaged]
+        return rows
+
+
+def _all_triaged(campaign: Campaign) -> bool:
+    """Every suggestion of the campaign has its triage row (each row belongs to a
+    suggestion of the same campaign, so equal counts say so): two index-only counts."""
+    triaged = SuggestionTriage.objects.filter(campaign=campaign).count()
+    return triaged == Suggestion.objects.filter(campaign=campaign).count()
+
+
+def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
     """What the user screens: suggestions in their scope that no unit still has to sign
-    for, most promising first (triage score, then support, then newest)."""
-    suggestions = suggestion_list(
-        user,
-        SuggestionFilters(
-            campaign=filters.campaign,
-            unit=filters.unit,
-            q=filters.q,
-            issue=filters.issue,
-            topic_guess=filters.topic_guess,
-            min_score=filters.min_score,
-        ),
-    )
-    if filters.groups:
-        # A group's first suggestion stands for it; one not triaged yet is its own group.
-        suggestions = suggestions.filter(Q(triage__canonical=True) | Q(triage__isnull=True))
-    return (
-        suggestions.filter(status__in=TABS.get(filters.tab, TABS["todo"]))
-        .exclude(assignments__state=AssignmentState.PENDING)
-        .order_by(
-            F("triage__score").desc(nulls_last=True),
-            "-plus_ones",
-            "-submitted_at",
-            "-pk",
+    for, most promising first (triage score, then support, then newest). One row per
+    near-duplicate group (its first suggestion) unless ``filters.groups`` is off; a
+    suggestion not triaged yet is its own group and comes after the triaged ones."""
+    suggestions = (
+        suggestion_list(
+            user,
+            SuggestionFilters(
+                campaign=filters.campaign,
+                unit=filters.unit,
+                q=filters.q,
+                issue=filters.issue,
+                topic_guess=filters.topic_guess,
+                min_score=filters.min_score,
+            ),
         )
+        .filter(status__in=TABS.get(filters.tab, TABS["todo"]))
+        .exclude(assignments__state=AssignmentState.PENDING)
+        # What the rows show; not the campaign, whose two-row table SQLite would
+        # otherwise read first, losing the index's order.
+        .select_related(None)
+        .select_related("unit", "topic", "category", "triage__topic_guess", "triage__issue")
+    )
+    counted = suggestions.filter(triage__isnull=False)
+    if filters.groups:
+        counted = counted.filter(triage__canonical=True)
+    # The triage row's campaign is the suggestion's: said here, it lets the index lead.
+    triaged = counted.filter(triage__campaign=filters.campaign)
+    # A filter on what triage found leaves out what it has not seen.
+    by_triage = any(f is not None for f in (filters.issue, filters.topic_guess, filters.min_score))
+    untriaged = (
+        None
+        if by_triage or _all_triaged(filters.campaign)
+        else suggestions.filter(triage__isnull=True).order_by("-plus_ones", "-submitted_at", "-pk")
+    )
+    return QueueRows(
+        triaged.order_by("-triage__score", "-plus_ones", "-submitted_at", "-pk"),
+        untriaged,
+        counted.order_by(),
     )
 
 
