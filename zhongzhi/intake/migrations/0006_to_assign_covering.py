@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_screening'),
+        ('intake', '0005_search_folded_text'),
     ]
 
     operations = [
