@@ -224,3 +224,18 @@ def test_readers_see_the_queue_without_decisions(world: World, persona: str) -> 
     assert own.receipt_code_display in content
     assert 'id="decision-bar"' not in content and 'name="item"' not in content
     assert 'data-testid="read-only"' in content
+
+
+def test_after_a_decision_the_queue_keeps_its_filters_and_nothing_else(world: World) -> None:
+    rows = [SuggestionFactory(campaign=world.campaign, unit=world.hongdaolu) for _ in range(52)]
+    first = rows[0]
+    response = world.client_for(world.office).post(
+        reverse("screening:decide", args=[world.campaign.pk]),
+        {"decision": "accept", "item": f"{first.pk}:{first.version}", "each": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    content = response.content.decode()
+    assert "“受理”：1 条" in content
+    links = [part.split('"')[0] for part in content.split('href="?')[1:]]
+    assert links and all("page=2" in link and "each=on" in link for link in links)
+    assert all("csrfmiddlewaretoken" not in link and "item=" not in link for link in links)

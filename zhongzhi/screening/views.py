@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -42,7 +42,7 @@ from zhongzhi.screening.forms import (
     SendBackForm,
     TransferForm,
 )
-from zhongzhi.screening.models import ReplyTemplate
+from zhongzhi.screening.models import Assignment, ReplyTemplate
 from zhongzhi.screening.services import decisions, routing
 from zhongzhi.screening.services import setup as setup_services
 from zhongzhi.screening.services.common import BulkRefused, Conflict
@@ -60,19 +60,23 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/home.html", {"rows": rows})
 
 
-def _queue_context(request: HttpRequest, campaign_id: int) -> dict[str, object]:
+def _queue_context(request: HttpRequest, campaign_id: int, given: QueryDict) -> dict[str, object]:
+    """The queue as `given` filters it: the query string, or the filters a decision's
+    form carried along (so that the queue comes back as it was)."""
     campaign = access_campaign(request.user, campaign_id)
     units = changeable_units(request.user).filter(path__startswith=campaign.owner_unit.path)
-    form = QueueFilterForm(request.GET or None, campaign=campaign, units=units)
+    params = QueryDict(mutable=True)
+    for name in [*QueueFilterForm.base_fields, "page"]:
+        if given.get(name):
+            params[name] = str(given.get(name))
+    form = QueueFilterForm(params or None, campaign=campaign, units=units)
     filters = form.filters()
     queue = selectors.screening_queue(request.user, filters)
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The filters ride along with a decision, so that the queue comes back as it was.
-    kept = [*form.fields, "page"]
+    page = Paginator(queue, PAGE_SIZE).get_page(params.get("page"))
     return {
         "campaign": campaign,
         "form": form,
-        "kept_filters": [(name, request.GET[name]) for name in kept if request.GET.get(name)],
+        "params": params,
         "filters": filters,
         "page": page,
         "may_decide": selectors.may_decide_in(request.user, campaign),
@@ -98,7 +102,7 @@ def _render_queue(
 @login_required
 @require_GET
 def queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return _render_queue(request, _queue_context(request, campaign_id))
+    return _render_queue(request, _queue_context(request, campaign_id, request.GET))
 
 
 @login_required
@@ -152,8 +156,7 @@ def decide(request: HttpRequest, campaign_id: int) -> HttpResponse:
             messages.success(request, str(outcome["done"]))
         return redirect(request.POST.get("next") or reverse("screening:queue", args=[campaign.pk]))
     # htmx: the queue again, as the page's filters had it, with the outcome above it.
-    request.GET = request.POST.copy()  # type: ignore[assignment]  # the filters came along
-    context = _queue_context(request, campaign.pk) | {"outcome": outcome}
+    context = _queue_context(request, campaign.pk, request.POST) | {"outcome": outcome}
     response = render(request, "screening/partials/queue_rows.html", context)
     return response
 
@@ -280,8 +283,8 @@ def sign_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, assignment: object) -> HttpResponse:
-    fallback = reverse("intake:detail", args=[assignment.suggestion_id])  # type: ignore[attr-defined]
+def _back(request: HttpRequest, assignment: Assignment) -> HttpResponse:
+    fallback = reverse("intake:detail", args=[assignment.suggestion_id])
     return redirect(request.POST.get("next") or fallback)
 
 

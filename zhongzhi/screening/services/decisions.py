@@ -110,7 +110,7 @@ def _refusal(suggestion: Suggestion, decision: Decision) -> str | None:
 def _merge_root(into: Suggestion) -> Suggestion:
     # Merges are kept flat (a merged suggestion's own merged ones move to its root), so
     # one step reaches the suggestion that is kept.
-    return into.merged_into if into.merged_into_id and into.merged_into else into
+    return into.merged_into or into
 
 
 @transaction.atomic
