@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhongzhi.analysis",
     "zhongzhi.screening",
     "zhongzhi.selection",
+    "zhongzhi.rectification",
     "zhongzhi.api",
 ]
 

@@ -1,0 +1,120 @@
+"""Who may see and do what in rectification. One condition a line; out of scope is 404.
+
+* Problems and measures are seen by the office and leaders of their campaign, by whoever
+  sees the problem's unit or the measure's owner unit (a supervisor sees those of the
+  units assigned to them), and by the measure's responsible person.
+* A problem is entered and given measures by the office of its campaign or a
+  coordinator of its unit (``problem`` rules of ``services.measures.TRANSITIONS``).
+* Who may make each measure transition is said once, in ``TRANSITIONS``; the
+  predicates it names live here.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
+from zhongzhi.org.access import AnyUser, changeable_units, user_memberships, visible_units
+from zhongzhi.org.models import Role
+from zhongzhi.rectification.models import Measure, Problem
+
+
+def visible_measures(user: AnyUser) -> QuerySet[Measure]:
+    if not user.is_authenticated:
+        return Measure.objects.none()
+    if user.is_superuser:
+        return Measure.objects.all()
+    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
+    owned_by_visible_unit = Q(owner_unit__in=visible_units(user))
+    for_problem_of_visible_unit = Q(problem__unit__in=visible_units(user))
+    responsible = Q(responsible_user=user)
+    return Measure.objects.filter(
+        in_overseen_campaign | owned_by_visible_unit | for_problem_of_visible_unit | responsible
+    )
+
+
+def visible_problems(user: AnyUser) -> QuerySet[Problem]:
+    if not user.is_authenticated:
+        return Problem.objects.none()
+    if user.is_superuser:
+        return Problem.objects.all()
+    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
+    of_visible_unit = Q(unit__in=visible_units(user))
+    with_visible_measure = Q(pk__in=visible_measures(user).values("problem_id"))
+    return Problem.objects.filter(in_overseen_campaign | of_visible_unit | with_visible_measure)
+
+
+def changeable_problems(user: AnyUser) -> QuerySet[Problem]:
+    """Problems whose measures this user sets: the office's and their unit coordinator's."""
+    if not user.is_authenticated:
+        return Problem.objects.none()
+    if user.is_superuser:
+        return Problem.objects.all()
+    in_managed_campaign = Q(campaign__in=managed_campaigns(user))
+    of_changeable_unit = Q(unit__in=changeable_units(user))
+    return Problem.objects.filter(in_managed_campaign | of_changeable_unit)
+
+
+def access_problem(user: AnyUser, problem_id: int, *, for_change: bool = False) -> Problem:
+    problems = changeable_problems(user) if for_change else visible_problems(user)
+    try:
+        return problems.select_related("campaign__owner_unit", "unit", "topic").get(pk=problem_id)
+    except Problem.DoesNotExist:
+        raise Http404 from None
+
+
+def access_measure(user: AnyUser, measure_id: int) -> Measure:
+    try:
+        return (
+            visible_measures(user)
+            .select_related("problem__unit", "campaign__owner_unit", "owner_unit")
+            .get(pk=measure_id)
+        )
+    except Measure.DoesNotExist:
+        raise Http404 from None
+
+
+# --- the predicates the transition table names ---------------------------------------
+
+
+def is_campaign_office_of(user: AnyUser, measure: Measure) -> bool:
+    return managed_campaigns(user).filter(pk=measure.campaign_id).exists()
+
+
+def is_owner_of(user: AnyUser, measure: Measure) -> bool:
+    """The owner unit's coordinators (and those above), its responsible person, the office."""
+    if not user.is_authenticated:
+        return False
+    if measure.responsible_user_id == user.pk:
+        return True
+    if changeable_units(user).filter(pk=measure.owner_unit_id).exists():
+        return True
+    return is_campaign_office_of(user, measure)
+
+
+def supervises(user: AnyUser, measure: Measure) -> bool:
+    """A supervisor assigned to the owner unit."""
+    return any(
+        m.role == Role.SUPERVISOR and m.unit_id == measure.owner_unit_id
+        for m in user_memberships(user)
+    )
+
+
+def works_in_owner_unit(user: AnyUser, measure: Measure) -> bool:
+    """Nobody verifies their own unit's work: a coordinator, staff member or office of
+    the owner unit itself, the responsible person, or the one who reported it done."""
+    if not user.is_authenticated:
+        return False
+    if user.pk in (measure.responsible_user_id, measure.done_by_id):
+        return True
+    own_roles = (Role.OFFICE, Role.COORDINATOR, Role.STAFF)
+    return any(
+        m.role in own_roles and m.unit_id == measure.owner_unit_id for m in user_memberships(user)
+    )
+
+
+def is_verifier_of(user: AnyUser, measure: Measure) -> bool:
+    if not user.is_authenticated or works_in_owner_unit(user, measure):
+        return False
+    if user.is_superuser:
+        return True
+    return is_campaign_office_of(user, measure) or supervises(user, measure)

@@ -1,0 +1,145 @@
+"""Reads of rectification: the problem and measure lists with the office's filters
+(also what the ledgers export), a measure's timeline, a suggestion's problem."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from zhongzhi.audit.models import AuditEntry
+from zhongzhi.audit.selectors import audit_entries_for
+from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.intake.models import Suggestion
+from zhongzhi.org.access import AnyUser
+from zhongzhi.org.models import Unit
+from zhongzhi.rectification.access import visible_measures, visible_problems
+from zhongzhi.rectification.models import (
+    OPEN_MEASURE_STATES,
+    DueState,
+    Measure,
+    MeasureState,
+    Problem,
+    ProblemStatus,
+)
+
+
+@dataclass(frozen=True)
+class ProblemFilters:
+    campaign: Campaign
+    status: str = ""
+    origin: str = ""
+    # The unit and everything below it.
+    unit: Unit | None = None
+    topic: Topic | None = None
+    q: str = ""
+
+
+def problem_list(user: AnyUser, filters: ProblemFilters) -> QuerySet[Problem]:
+    problems = visible_problems(user).filter(campaign=filters.campaign)
+    if filters.status:
+        problems = problems.filter(status=filters.status)
+    if filters.origin:
+        problems = problems.filter(origin=filters.origin)
+    if filters.unit is not None:
+        problems = problems.filter(unit__path__startswith=filters.unit.path)
+    if filters.topic is not None:
+        problems = problems.filter(topic=filters.topic)
+    if filters.q:
+        problems = problems.filter(
+            Q(title__contains=filters.q) | Q(description__contains=filters.q)
+        )
+    return (
+        problems.select_related("unit", "topic")
+        .annotate(
+            measure_count=Count("measures", distinct=True),
+            source_count=Count("sources", distinct=True),
+        )
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class MeasureFilters:
+    campaign: Campaign
+    state: str = ""
+    # "" (any), "due_soon", "overdue", or "open" (every measure still being worked on).
+    due: str = ""
+    # The owner unit and everything below it.
+    owner_unit: Unit | None = None
+    escalated: bool = False
+    deadline_from: datetime.date | None = None
+    deadline_to: datetime.date | None = None
+    q: str = ""
+
+
+def measure_list(user: AnyUser, filters: MeasureFilters) -> QuerySet[Measure]:
+    """The measures the user may see that match the filters, soonest deadline first."""
+    measures = visible_measures(user).filter(campaign=filters.campaign)
+    if filters.state:
+        measures = measures.filter(state=filters.state)
+    if filters.due == "open":
+        measures = measures.filter(state__in=OPEN_MEASURE_STATES)
+    elif filters.due in (DueState.DUE_SOON, DueState.OVERDUE):
+        measures = measures.filter(due_state=filters.due, state__in=OPEN_MEASURE_STATES)
+    if filters.owner_unit is not None:
+        measures = measures.filter(owner_unit__path__startswith=filters.owner_unit.path)
+    if filters.escalated:
+        measures = measures.filter(escalation__gt=0)
+    if filters.deadline_from is not None:
+        measures = measures.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_to is not None:
+        measures = measures.filter(deadline__lte=filters.deadline_to)
+    if filters.q:
+        measures = measures.filter(
+            Q(text__contains=filters.q)
+            | Q(problem__title__contains=filters.q)
+            | Q(responsible_person__contains=filters.q)
+        )
+    return measures.select_related("problem", "owner_unit").order_by("deadline", "pk")
+
+
+def measure_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
+    """The figures above the measure list: open, due soon, overdue, awaiting
+    verification, verified."""
+    measures = visible_measures(user).filter(campaign=campaign)
+    open_states = Q(state__in=OPEN_MEASURE_STATES)
+    return measures.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=open_states),
+        due_soon=Count("pk", filter=open_states & Q(due_state=DueState.DUE_SOON)),
+        overdue=Count("pk", filter=open_states & Q(due_state=DueState.OVERDUE)),
+        to_verify=Count("pk", filter=Q(state=MeasureState.DONE)),
+        verified=Count("pk", filter=Q(state=MeasureState.VERIFIED)),
+    )
+
+
+def problem_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
+    problems = visible_problems(user).filter(campaign=campaign)
+    return problems.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status=ProblemStatus.OPEN)),
+        in_progress=Count("pk", filter=Q(status=ProblemStatus.IN_PROGRESS)),
+        closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED)),
+    )
+
+
+def problem_of(suggestion: Suggestion) -> Problem | None:
+    """The problem a suggestion is part of, for its page (shown to whoever sees the
+    suggestion: the problem's number, title and status are no secret to them)."""
+    return Problem.objects.filter(sources__suggestion=suggestion).select_related("unit").first()
+
+
+def problem_measures(problem: Problem) -> list[Measure]:
+    return list(problem.measures.select_related("owner_unit").order_by("number"))
+
+
+def problem_sources(problem: Problem) -> list[Suggestion]:
+    return list(
+        Suggestion.objects.filter(problem_link__problem=problem)
+        .select_related("unit")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def measure_history(measure: Measure) -> list[AuditEntry]:
+    return list(audit_entries_for(measure))

@@ -1,0 +1,2 @@
+"""Writes of rectification: problems (problems.py), measure transitions and progress
+(measures.py)."""
