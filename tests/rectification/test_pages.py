@@ -3,6 +3,7 @@ what, and what a refused or stale action says."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import World
@@ -200,3 +201,15 @@ def test_lists_show_counts_and_filter(world: World) -> None:
     problems = text(client.get(reverse("rectification:problems", args=[world.campaign.pk])))
     assert "兴安支路路面坑洼积水" in problems
     assert client.get(reverse("rectification:home")).status_code == 302
+
+
+@pytest.mark.usefixtures("compiled_catalogs")
+def test_the_measure_page_speaks_english_when_chosen(world: World) -> None:
+    _problem, measure = problem_with_measure(world)
+    client = world.client_for(world.hongdaolu_coordinator)
+    client.post(reverse("set_language"), {"language": "en"})
+    html = text(client.get(reverse("rectification:measure", args=[measure.pk])))
+    for english in ("Measure 1-1", "Responsible unit", "Report progress", "Ask for more time"):
+        assert english in html
+    for chinese in ("责任单位", "报送进展", "申请延期", "进展与办理记录"):
+        assert chinese not in html
