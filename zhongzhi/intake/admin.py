@@ -27,6 +27,7 @@ from zhongzhi.org.access import changeable_units
 @admin.register(Suggestion)
 class SuggestionAdmin(ScopedAdmin):
     list_display = [
+        "number",
         "receipt_code",
         "short_text",
         "campaign",
@@ -41,6 +42,7 @@ class SuggestionAdmin(ScopedAdmin):
     search_fields = ["receipt_code", "title"]
     show_full_result_count = False  # no second COUNT(*) over 150,000 rows
     readonly_fields = [
+        "number",
         "receipt_code",
         "campaign",
         "channel",
