@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from zhongzhi.analysis.services import topic_label_set
 from zhongzhi.analysis.tasks import schedule_topic_model_retrain
+from zhongzhi.audit.models import AuditAction
+from zhongzhi.audit.services import audit_record
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -335,13 +337,47 @@ def suggestion_set_topic(*, suggestion: Suggestion, topic: Topic | None, actor: 
     """
     if topic is not None and topic.campaign_id != suggestion.campaign_id:
         raise ValidationError({"topic": _("所选方面不属于这个活动。")})
+    # The stored topic, not the page's: locked, so that two staff changing it at once
+    # each record what they really replaced.
+    before_id = (
+        Suggestion.objects.select_for_update()
+        .filter(pk=suggestion.pk)
+        .values_list("topic_id", flat=True)
+        .get()
+    )
     Suggestion.objects.filter(pk=suggestion.pk).update(topic=topic)
     suggestion.topic = topic
     topic_label_set(suggestion=suggestion, topic=topic, actor=actor)
+    if before_id != (topic.pk if topic else None):
+        _record_topic_change(suggestion, Topic.objects.filter(pk=before_id).first(), topic, actor)
     transaction.on_commit(
         partial(schedule_topic_model_retrain, suggestion.campaign_id), robust=True
     )
     return suggestion
+
+
+def _record_topic_change(
+    suggestion: Suggestion, before: Topic | None, after: Topic | None, actor: User
+) -> None:
+    def state(topic: Topic | None) -> dict[str, object]:
+        return {"topic_id": topic.pk if topic else None, "topic": topic.name if topic else ""}
+
+    if before is None:
+        note = _("方面定为“%(after)s”") % {"after": after.name if after else ""}
+    elif after is None:
+        note = _("方面由“%(before)s”改为未分类") % {"before": before.name}
+    else:
+        note = _("方面由“%(before)s”改为“%(after)s”") % {"before": before.name, "after": after.name}
+    audit_record(
+        action=AuditAction.TOPIC,
+        target=suggestion,
+        actor=actor,
+        campaign=suggestion.campaign,
+        unit=suggestion.unit,
+        before=state(before),
+        after=state(after),
+        note=note,
+    )
 
 
 def suggestion_plus_one(*, suggestion: Suggestion, browser_id: str) -> bool:
