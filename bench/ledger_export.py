@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -68,10 +69,23 @@ def fill(rows: int) -> int:
             )
         )
         if len(batch) == 5000:
-            Suggestion.objects.bulk_create(batch)
+            _numbered_bulk_create(campaign.pk, batch)
             batch = []
-    Suggestion.objects.bulk_create(batch)
+    _numbered_bulk_create(campaign.pk, batch)
     return campaign.pk
+
+
+def _numbered_bulk_create(campaign_id: int, batch: list[Any]) -> None:
+    from django.db import transaction
+
+    from zhongzhi.intake.models import Suggestion
+    from zhongzhi.intake.services import suggestion_numbers_reserve
+
+    with transaction.atomic():
+        numbers = suggestion_numbers_reserve(campaign_id=campaign_id, count=len(batch))
+        for suggestion, number in zip(batch, numbers, strict=True):
+            suggestion.number = number
+        Suggestion.objects.bulk_create(batch)
 
 
 def export_once(campaign_id: int) -> tuple[float, float, int, int]:

@@ -98,31 +98,36 @@ def timed(work: Any) -> tuple[float, float, Any]:
 
 
 def floor(campaign: Any, data: bytes) -> int:
+    from django.db import transaction
     from django.utils import timezone
     from openpyxl import load_workbook
 
     from zhongzhi.intake.models import Channel, Suggestion
     from zhongzhi.intake.receipt_codes import new_receipt_code
+    from zhongzhi.intake.services import suggestion_numbers_reserve
 
     book = load_workbook(io.BytesIO(data), read_only=True)
     rows = list(book.active.iter_rows(min_row=2, values_only=True))
     now = timezone.now()
-    Suggestion.objects.bulk_create(
-        [
-            Suggestion(
-                campaign=campaign,
-                receipt_code=new_receipt_code(),
-                title=row[0] or "",
-                text=str(row[1]),
-                channel=Channel.PAPER,
-                submitter_name=row[6] or "",
-                submitter_phone=row[7] or "",
-                submitted_at=now,
-            )
-            for row in rows
-        ],
-        batch_size=1000,
-    )
+    with transaction.atomic():
+        numbers = suggestion_numbers_reserve(campaign_id=campaign.pk, count=len(rows))
+        Suggestion.objects.bulk_create(
+            [
+                Suggestion(
+                    campaign=campaign,
+                    receipt_code=new_receipt_code(),
+                    number=number,
+                    title=row[0] or "",
+                    text=str(row[1]),
+                    channel=Channel.PAPER,
+                    submitter_name=row[6] or "",
+                    submitter_phone=row[7] or "",
+                    submitted_at=now,
+                )
+                for row, number in zip(rows, numbers, strict=True)
+            ],
+            batch_size=1000,
+        )
     return len(rows)
 
 

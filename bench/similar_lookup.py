@@ -135,6 +135,7 @@ def run(args: Any, settings: Any, connection: Any, build_corpus: Any, stitched: 
                 channel="online",
                 submitted_at=now,
                 receipt_code=code_list[i],
+                number=i + 1,  # a campaign of its own
             )
             for i, text in enumerate(texts)
         ],
@@ -214,6 +215,7 @@ def run(args: Any, settings: Any, connection: Any, build_corpus: Any, stitched: 
                 channel="online",
                 submitted_at=now,
                 receipt_code=code_list[-1 - i],
+                number=len(texts) + i + 1,
             )
             for i, t in enumerate(held_back)
         ]

@@ -6,6 +6,7 @@
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 from zhongzhi.campaigns.models import Campaign
+from zhongzhi.core.demo import DemoResult, demo_create
 from zhongzhi.org.models import Role, Unit, UnitKind, User
 
 
@@ -204,3 +206,10 @@ def empty_audit_log_after_transactional_tests(request: pytest.FixtureRequest):  
         cursor.execute(f"DELETE FROM {triggers.TABLE}")
         for statement in triggers.statements(connection.vendor, create=True):
             cursor.execute(statement)
+
+
+@pytest.fixture
+def demo(db: None, settings: pytest.FixtureRequest, tmp_path: Path) -> DemoResult:
+    """The demo campaign as `zhongzhi demo` makes it (its passwords file in tmp_path)."""
+    settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]  # the settings fixture
+    return demo_create()

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import factory
+from django.test import Client
 
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.org import services as org_services
@@ -59,3 +60,14 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     owner_unit = factory.SubFactory(UnitFactory)
     start_date = datetime.date(2026, 9, 1)
     end_date = datetime.date(2026, 12, 31)
+
+
+def demo_client(username: str) -> Client:
+    """A browser signed in as one of the demo's accounts (its password set for the test)."""
+    user = User.objects.get(username=username)
+    user.set_password(TEST_PASSWORD)
+    user.must_change_password = False
+    user.save()
+    client = Client()
+    assert client.login(username=username, password=TEST_PASSWORD)
+    return client

@@ -23,4 +23,5 @@ urlpatterns = [
     path("screening/", include("zhongzhi.screening.urls")),
     path("selection/", include("zhongzhi.selection.urls")),
     path("rectification/ledgers/", include("zhongzhi.rectification.urls_ledgers")),
+    path("rectification/", include("zhongzhi.rectification.urls")),
 ]

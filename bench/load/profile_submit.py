@@ -182,13 +182,14 @@ def _components(campaign: Any, n: int, payloads: list[bytes]) -> None:
         ),
         (
             "insert suggestion (services._insert)",
-            lambda i: services._insert(new(i)),
+            lambda i: services._insert(new(i), None),
         ),
         (
             "baseline: one Suggestion.objects.create",
             lambda i: Suggestion.objects.create(
                 campaign_id=campaign.pk,
                 receipt_code=new_receipt_code(),
+                number=(1 << 30) + i,  # no counter, as the baseline endpoint
                 text=texts[i % len(texts)],
                 channel=Channel.API,
                 submitted_at=timezone.now(),

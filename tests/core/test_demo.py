@@ -7,17 +7,11 @@ from pathlib import Path
 import pytest
 
 from zhongzhi.campaigns.models import PlanItem, PlanItemStatus, Stage
-from zhongzhi.core.demo import DemoResult, demo_create
+from zhongzhi.core.demo import DemoResult
 from zhongzhi.intake.models import Meeting, Suggestion
 from zhongzhi.org.models import Unit
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-
-
-@pytest.fixture
-def demo(db: None, settings: pytest.FixtureRequest, tmp_path: Path) -> DemoResult:
-    settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]  # the settings fixture
-    return demo_create()
 
 
 def texts(demo: DemoResult) -> list[str]:

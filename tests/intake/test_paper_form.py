@@ -443,14 +443,14 @@ def test_after_an_import_the_sheet_comes_back_with_receipt_codes_and_links(
     assert "%E5%9B%9E%E6%89%A7%E5%8F%B7" in response["Content-Disposition"]  # 回执号
     sheet = load_workbook(io.BytesIO(response.content))["意见表"]
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert table[0] == [*HEADER, "回执号", "查询链接"]
+    assert table[0] == [*HEADER, "回执号", "查询链接", "编号"]
     saved = imported_in_file_order()
     assert [row[1] for row in table[1:]] == [s.text for s in saved]
     assert table[1][7] == "0532-82881234"
     assert (table[2][5], table[3][6], table[3][8]) == ("来信", None, "是")  # anonymous: no name
     for row, suggestion in zip(table[1:], saved, strict=True):
         link = f"http://testserver/c/r/{suggestion.receipt_code}/"
-        assert row[10:] == [suggestion.receipt_code_display, link]
+        assert row[10:] == [suggestion.receipt_code_display, link, suggestion.number]
         assert Client().get(link).status_code == 200
     assert sheet.cell(2, 12).hyperlink.target == table[1][11]
 

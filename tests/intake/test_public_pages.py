@@ -329,6 +329,17 @@ def test_receipt_page_shows_timeline_and_answer_but_nothing_personal(world: Worl
     assert "139****4321" in page
 
 
+def test_receipt_page_masks_fixed_lines_in_the_text_too(world: World) -> None:
+    suggestion = make_suggestion(
+        world.campaign, ROAD + " 白天打座机0532-82881234转806，晚上打电话：8288-5678。"
+    )
+    page = Client().get(reverse("public:receipt", args=[suggestion.receipt_code]))
+    text = page.content.decode()
+    assert "0532-****1234转***" in text and "电话：****-5678" in text
+    for digits in ("82881234", "8288-1234", "8288-5678"):
+        assert digits not in text
+
+
 def test_receipt_lookup_is_forgiving_about_how_the_code_is_typed(world: World) -> None:
     suggestion = make_suggestion(world.campaign)
     typed = suggestion.receipt_code_display.lower().replace("0", "o")

@@ -450,7 +450,10 @@ def test_export_follows_the_filters(world: World, suggestions: dict[str, Suggest
     client = world.client_for(world.office)
     rows = sheet_rows(client.get(EXPORT, {"q": "兴安支路"}).content)
     assert len(rows) == 2
-    assert rows[1][0] == suggestions["hongdaolu"].receipt_code_display
+    assert rows[1][:2] == [
+        suggestions["hongdaolu"].number,
+        suggestions["hongdaolu"].receipt_code_display,
+    ]
 
 
 # --- detail and decisions ---------------------------------------------------------
@@ -660,7 +663,7 @@ def test_a_large_export_runs_as_a_job_and_offers_the_file_once(
     download = client.get(token.group(1))
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = sheet_rows(download.content)
-    assert [row[0] for row in rows[1:]] == [suggestions["hongdaolu"].receipt_code_display]
+    assert [row[1] for row in rows[1:]] == [suggestions["hongdaolu"].receipt_code_display]
     assert client.get(token.group(1)).status_code == 404  # once only
 
 

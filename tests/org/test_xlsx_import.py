@@ -498,7 +498,7 @@ def test_unit_template_has_header_dropdown_and_instructions() -> None:
 
     assert book.sheetnames[:2] == ["单位", "说明"]
     ws = book["单位"]
-    assert [cell.value for cell in ws[1]] == UNIT_HEADER
+    assert [cell.value for cell in ws[1]] == [*UNIT_HEADER, "辖区地名"]
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width >= 20
     (validation,) = ws.data_validations.dataValidation

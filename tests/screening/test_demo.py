@@ -1,32 +1,12 @@
 """The demo campaign shows routing and screening under way, for the office and a unit."""
 
-from pathlib import Path
-
-import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
-from zhongzhi.core.demo import DemoResult, demo_create
+from tests.factories import demo_client
+from zhongzhi.core.demo import DemoResult
 from zhongzhi.org.models import User
 from zhongzhi.screening.demo import screening_demo_create
 from zhongzhi.screening.models import Assignment, AssignmentState
-
-
-@pytest.fixture
-def demo(db: None, settings: pytest.FixtureRequest, tmp_path: Path) -> DemoResult:
-    settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]  # the settings fixture
-    return demo_create()
-
-
-def client_for(username: str) -> Client:
-    user = User.objects.get(username=username)
-    user.set_password(TEST_PASSWORD)
-    user.must_change_password = False
-    user.save()
-    client = Client()
-    assert client.login(username=username, password=TEST_PASSWORD)
-    return client
 
 
 def test_the_demo_has_every_step_of_routing_and_running_it_again_changes_nothing(
@@ -44,10 +24,10 @@ def test_the_demo_has_every_step_of_routing_and_running_it_again_changes_nothing
 
 def test_the_office_and_a_community_each_find_work_waiting(demo: DemoResult) -> None:
     campaign = demo.campaign.pk
-    office = client_for("office").get(reverse("screening:assign", args=[campaign]))
+    office = demo_client("office").get(reverse("screening:assign", args=[campaign]))
     assert office.content.decode().count('data-testid="assign-row"') >= 5
     assert "提到“" in office.content.decode()  # proposals with their reasons
-    hongdaolu = client_for("hongdaolu")
+    hongdaolu = demo_client("hongdaolu")
     to_sign = hongdaolu.get(reverse("screening:sign", args=[campaign])).content.decode()
     assert 'data-testid="sign-row"' in to_sign
     queue = hongdaolu.get(reverse("screening:queue", args=[campaign])).content.decode()

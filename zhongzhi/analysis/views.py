@@ -18,6 +18,7 @@ from zhongzhi.campaigns.access import access_campaign
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.jobs import job_create
 from zhongzhi.core.models import Job
+from zhongzhi.intake.access import changeable_suggestions
 
 MEMBERS_PAGE_SIZE = 50
 
@@ -49,7 +50,15 @@ def hot_issue_detail(request: HttpRequest, issue_id: int) -> HttpResponse:
     return render(
         request,
         "analysis/hot_issue_detail.html",
-        {"issue": issue, "campaign": issue.campaign, "page": page},
+        {
+            "issue": issue,
+            "campaign": issue.campaign,
+            "page": page,
+            # Its members may become one problem (rectification) for whoever may change them.
+            "may_make_problem": changeable_suggestions(request.user)
+            .filter(triage__issue=issue)
+            .exists(),
+        },
     )
 
 

@@ -46,8 +46,12 @@ from zhongzhi.core import clock
 from zhongzhi.intake import access as intake_access
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.receipt_codes import EXAMPLE_CODE, format_receipt_code, parse_receipt_code
-from zhongzhi.intake.selectors import public_timeline
-from zhongzhi.intake.services import check_campaign_collects, suggestion_submit
+from zhongzhi.intake.selectors import public_timeline, suggestion_number_in
+from zhongzhi.intake.services import (
+    check_campaign_collects,
+    suggestion_numbers_reserve,
+    suggestion_submit,
+)
 from zhongzhi.org.models import Unit, User, unit_code_validator
 
 router = Router(tags=["意见建议"])
@@ -327,6 +331,8 @@ def _save_batch(token: ApiToken, campaign: Campaign, payload: BatchIn) -> dict[s
     default_unit = api_access.token_default_unit(token, campaign)
     saved: list[dict[str, Any]] = []
     item_errors: list[dict[str, Any]] = []
+    # The batch's 编号 in one update: every item is saved, or the batch rolls back.
+    numbers = suggestion_numbers_reserve(campaign_id=campaign.pk, count=len(payload.items))
     for index, item in enumerate(payload.items):
         try:
             suggestion, _created = suggestion_submit(
@@ -340,11 +346,18 @@ def _save_batch(token: ApiToken, campaign: Campaign, payload: BatchIn) -> dict[s
                 submitter_name=item.submitter_name,
                 submitter_phone=item.submitter_phone,
                 anonymous=item.anonymous,
+                number=numbers[len(saved)],
             )
         except ValidationError as error:
             item_errors.append({"index": index, "errors": _api_errors(error)})
             continue
-        saved.append({"index": index, "receipt_code": format_receipt_code(suggestion.receipt_code)})
+        saved.append(
+            {
+                "index": index,
+                "receipt_code": format_receipt_code(suggestion.receipt_code),
+                "number": suggestion.number,
+            }
+        )
     if item_errors:
         raise BatchInvalid(item_errors)
     return {"count": len(saved), "items": saved}
@@ -431,6 +444,8 @@ def _filter(suggestions: QuerySet[Suggestion], filters: SuggestionFilters) -> Qu
         condition = Q(text__icontains=q) | Q(title__icontains=q)
         if code := parse_receipt_code(q):
             condition |= Q(receipt_code=code)
+        if (number := suggestion_number_in(q)) is not None:
+            condition |= Q(number=number)
         suggestions = suggestions.filter(condition)
     return suggestions
 
@@ -476,6 +491,7 @@ def _suggestion_out(suggestion: Suggestion, *, show_phone: bool) -> dict[str, An
     return {
         "id": suggestion.pk,
         "receipt_code": format_receipt_code(suggestion.receipt_code),
+        "number": suggestion.number,
         "campaign_id": suggestion.campaign_id,
         "title": suggestion.title,
         "text": suggestion.text,

@@ -70,6 +70,8 @@ class SubmitOut(BaseModel):  # built from a dict: no need for `Schema`'s ORM rea
 class BatchItemOut(Schema):
     index: int
     receipt_code: str
+    # None only in answers replayed from before numbers were given.
+    number: int | None = Field(None, description="编号：建议在活动内的流水号（工作人员用）。")
 
 
 class BatchOut(Schema):
@@ -130,7 +132,7 @@ class SuggestionFilters(Schema):
     submitted_to: datetime.date | None = Field(
         None, ge=EARLIEST_DATE, le=LATEST_DATE, description="提交日期止（含）"
     )
-    q: str | None = Field(None, max_length=100, description="在标题、内容中查找；或回执号")
+    q: str | None = Field(None, max_length=100, description="在标题、内容中查找；或回执号、编号")
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -138,6 +140,7 @@ class SuggestionFilters(Schema):
 class SuggestionOut(Schema):
     id: int
     receipt_code: str
+    number: int = Field(..., description="编号：建议在活动内的流水号（工作人员用）。")
     campaign_id: int
     title: str
     text: str

@@ -31,6 +31,8 @@ class AuditAction(models.TextChoices):
     NOT_ADOPT = "suggestion.not_adopt", _("不予采纳")
     ANSWER = "suggestion.answer", _("答复")
     REOPEN = "suggestion.reopen", _("重新筛选")
+    # Staff's topic for a suggestion (intake.services.suggestion_set_topic)
+    TOPIC = "suggestion.topic", _("确定方面")
     # Golden-idea selection (selection.services)
     SELECTION_OPEN = "selection.open", _("开始金点子评选")
     SELECTION_SETUP = "selection.setup", _("调整评选设置")

@@ -23,6 +23,7 @@ from zhongzhi.core import clock
 from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Membership, Role, Unit, UnitKind, User
+from zhongzhi.rectification.demo import rectification_demo_create
 from zhongzhi.screening.demo import screening_demo_create
 
 CAMPAIGN_NAME = "八大关街道解放思想大讨论"
@@ -141,6 +142,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
         _advance_plan_items(campaign, today)
     demo_suggestions_create(campaign, now=_now_on(today))
     screening_demo_create(campaign, User.objects.get(username="office"))
+    rectification_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )

@@ -19,6 +19,36 @@ from zhongzhi.org.access import AnyUser, changeable_units, visible_units
 # A fixed line as stored: [area code-]local number[-extension].
 _FIXED_LINE = re.compile(r"(0\d{2,3}-)?([2-9]\d{2,3})(\d{4})(?:-(\d{1,6}))?")
 
+# Phone numbers inside a text (`mask_phones_in_text`), matched on the text with its
+# full-width forms made half-width (one character for one, so positions still hold):
+# - a mobile: 11 digits from 13-19, alone (not inside a longer run of digits);
+# - a fixed line with its area code (0 and two digits for 010 and 02x, 0 and three
+#   for the others, as `services.clean_phone` reads them) and a local number of 7 or
+#   8 digits from 2-9: 10 to 12 digits that begin with 0, which no date (2026-10-15),
+#   amount, house number or receipt code (9 symbols) is;
+# - a local number alone (82881234: an amount, an order number, a date 20261015 as
+#   much as a phone) only where it cannot be anything else: right after 电话, 座机,
+#   联系 … (with a colon, 是 or 为 between), or followed by an extension (转806).
+# The extension, wherever given, is masked too.
+_AREA = r"\(?0(?:10|2\d|[3-9]\d\d)\)?"
+_LOCAL = r"[2-9]\d{2,3}[ \-]?\d{4}"
+_PHONE_WORD = (
+    r"(?:固定电话|联系电话|办公电话|电话|座机|固话|热线|联系方式|联系|致电|拨打|tel|phone)"
+    r"(?:号码|号)?"
+)
+_EXTENSION = r"\s*(?:转|分机|ext\.?)\s*"
+_PHONES_IN_TEXT = re.compile(
+    r"(?<!\d)(?P<mobile>1[3-9]\d[ \-]?\d{4}[ \-]?\d{4})(?!\d)"
+    rf"|(?<!\d){_AREA}[ \-—]?(?P<local>{_LOCAL})"
+    rf"(?:(?:{_EXTENSION}|\s*(?:-|x|#)\s*)(?P<extension>\d{{1,6}}))?(?![0-9A-Za-z])"
+    rf"|{_PHONE_WORD}\s*(?:[:：]|是|为)?\s*(?P<said>{_LOCAL})"
+    rf"(?:{_EXTENSION}(?P<said_extension>\d{{1,6}}))?(?![0-9A-Za-z])"
+    rf"|(?<![0-9A-Za-z\-])(?P<dialled>{_LOCAL}){_EXTENSION}(?P<dialled_extension>\d{{1,6}})"
+    r"(?![0-9A-Za-z])",
+    re.IGNORECASE,
+)
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
 
 def visible_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
     if not user.is_authenticated:
@@ -52,6 +82,36 @@ def access_suggestion(user: AnyUser, suggestion_id: int, *, for_change: bool = F
 
 def can_see_phone(user: AnyUser, suggestion: Suggestion) -> bool:
     return changeable_suggestions(user).filter(pk=suggestion.pk).exists()
+
+
+def mask_phones_in_text(text: str) -> str:
+    """Phone numbers inside a suggestion's text masked as `mask_phone` masks the one
+    given (138****5678, 0532-****1234, 0532-****1234-***), before others read it.
+
+    Everything else is left as written, separators included (the text keeps its
+    length); what is not surely a phone number (`_PHONES_IN_TEXT`) is not touched.
+    """
+    characters = list(text)
+    for match in _PHONES_IN_TEXT.finditer(text.translate(_HALF_WIDTH)):
+        if match["mobile"]:
+            _star_digits(characters, match.span("mobile"), keep_first=3, keep_last=4)
+            continue
+        for local in ("local", "said", "dialled"):
+            if match[local]:
+                _star_digits(characters, match.span(local), keep_first=0, keep_last=4)
+        for extension in ("extension", "said_extension", "dialled_extension"):
+            if match[extension]:
+                _star_digits(characters, match.span(extension), keep_first=0, keep_last=0)
+    return "".join(characters)
+
+
+def _star_digits(
+    characters: list[str], span: tuple[int, int], *, keep_first: int, keep_last: int
+) -> None:
+    """Star the digits of characters[span] but the first and last few."""
+    positions = [i for i in range(*span) if characters[i].translate(_HALF_WIDTH).isdigit()]
+    for i in positions[keep_first : len(positions) - keep_last]:
+        characters[i] = "*"
 
 
 def mask_phone(phone: str) -> str:

@@ -15,18 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.access import managed_campaigns, visible_campaigns
 from zhongzhi.core.admin import ScopedAdmin
+from zhongzhi.core.auth import signed_in_user
 from zhongzhi.intake.access import (
     changeable_suggestions,
     mask_phone,
     visible_suggestions,
 )
 from zhongzhi.intake.models import Meeting, Suggestion
+from zhongzhi.intake.services import suggestion_set_topic
 from zhongzhi.org.access import changeable_units
 
 
 @admin.register(Suggestion)
 class SuggestionAdmin(ScopedAdmin):
     list_display = [
+        "number",
         "receipt_code",
         "short_text",
         "campaign",
@@ -41,6 +44,7 @@ class SuggestionAdmin(ScopedAdmin):
     search_fields = ["receipt_code", "title"]
     show_full_result_count = False  # no second COUNT(*) over 150,000 rows
     readonly_fields = [
+        "number",
         "receipt_code",
         "campaign",
         "channel",
@@ -76,6 +80,16 @@ class SuggestionAdmin(ScopedAdmin):
         # each in the audit log; here only corrections of what was written.
         editable = ["title", "text", "topic", "category"]
         return [*self.readonly_fields, *editable]
+
+    def save_model(self, request: HttpRequest, obj: Suggestion, form: Any, change: bool) -> None:
+        # A new topic goes through the service, like on the suggestion's page: it is a
+        # label for the topic model and an entry in the history.
+        if not (change and "topic" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        topic, obj.topic_id = obj.topic, form.initial.get("topic")
+        super().save_model(request, obj, form, change)
+        suggestion_set_topic(suggestion=obj, topic=topic, actor=signed_in_user(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name in {"topic", "category"}:

@@ -7,8 +7,9 @@ requests the street's communities really closed (seed 004): the potholed road at
 兴安支路2号, the guard rail at 红岛路5号, handrails at 和惠居, the leaking water pipe at
 莱阳路22号, the sewage at 莱阳路18-24号, handrails and solar lamps at 鱼山路4号, a card
 top-up machine, and more sports and culture activities. Some are sent again in other
-words or in Traditional script, some have +1s, a few are answered; two meetings are
-recorded through the quick-entry service.
+words or in Traditional script, some have +1s, the seed cases are adopted
+(rectification.demo closes the loop on them); two meetings are recorded through the
+quick-entry service.
 
     demo_suggestions_create(campaign) -> int   # how many were created; 0 the second time
 
@@ -959,11 +960,10 @@ def demo_suggestions_create(campaign: Campaign, *, now: datetime.datetime | None
         if office is None:
             continue
         if entry.answer:
+            # Adopted: the rectification demo makes them problems with measures, and
+            # their answers reach the residents when those are verified.
             suggestion_decide(
                 suggestion=suggestion, decision="adopt", actor=office, note="转社区办理"
-            )
-            suggestion_decide(
-                suggestion=suggestion, decision="answer", actor=office, reply=entry.answer
             )
         elif entry.status:
             suggestion_decide(

@@ -26,6 +26,7 @@ from zhongzhi.intake.selectors import SuggestionFilters, stage_in
 PROGRESS_EVERY = 2_000  # rows between progress reports
 
 COLUMNS: list[tuple[str, int]] = [
+    ("编号", 8),
     ("回执号", 13),
     ("活动", 24),
     ("阶段", 12),
@@ -42,6 +43,7 @@ COLUMNS: list[tuple[str, int]] = [
     ("答复", 40),
 ]
 _FIELDS = [
+    "number",
     "receipt_code",
     "campaign_id",
     "campaign__name",
@@ -116,6 +118,7 @@ def suggestions_workbook(
         stage = stage_in(stages.get(values["campaign_id"], ()), submitted.date())
         sheet.append(
             [
+                values["number"],
                 format_receipt_code(values["receipt_code"]),
                 _text(sheet, values["campaign__name"]),
                 stage.name if stage else None,

@@ -47,7 +47,7 @@ class SuggestionFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "enterkeyhint": "search",
-                "placeholder": _("标题或内容中的字词，或回执号，如：兴安支路"),
+                "placeholder": _("标题或内容中的字词，或回执号、编号，如：兴安支路"),
             }
         ),
     )

@@ -65,6 +65,10 @@ class Suggestion(models.Model):
         Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="suggestions"
     )
     receipt_code = models.CharField(_("回执号"), max_length=9, unique=True, editable=False)
+    # Staff's number for the suggestion (编号): 1, 2, 3 … in each campaign, in the order
+    # the suggestions were saved, given in the transaction that saves it
+    # (`services.suggestion_numbers_reserve`). The receipt code is the resident's.
+    number = models.PositiveIntegerField(_("编号"), editable=False)
     title = models.CharField(_("标题"), max_length=MAX_TITLE_LENGTH, blank=True)
     text = models.TextField(_("内容"), max_length=MAX_TEXT_LENGTH)
     topic = models.ForeignKey(
@@ -161,6 +165,7 @@ class Suggestion(models.Model):
                 condition=~Q(idempotency_key=""),
                 name="suggestion_unique_idempotency_key",
             ),
+            models.UniqueConstraint(fields=["campaign", "number"], name="suggestion_unique_number"),
             models.CheckConstraint(
                 condition=~Q(merged_into=models.F("id")),
                 name="suggestion_not_merged_into_itself",
@@ -192,6 +197,24 @@ class Suggestion(models.Model):
     @property
     def decided(self) -> bool:
         return self.status not in (SuggestionStatus.RECEIVED, SuggestionStatus.ACCEPTED)
+
+
+class SuggestionCounter(models.Model):
+    """The last 编号 given in a campaign. Its row is updated (and so locked) in the
+    transaction that saves the suggestions it numbers: concurrent submissions to a
+    campaign take their numbers one after the other, and a rollback gives them back."""
+
+    campaign = models.OneToOneField(
+        Campaign, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数")
+        verbose_name_plural = _("编号计数")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.last_number}"
 
 
 class PlusOne(models.Model):

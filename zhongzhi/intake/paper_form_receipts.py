@@ -41,7 +41,12 @@ from zhongzhi.org.access import AnyUser
 from zhongzhi.org.imports.workbook import Column, workbook_bytes, write_table
 
 RECEIPT_LINK = "查询链接"
-RECEIPT_COLUMNS = (Column(RECEIPT_CODE, False, 13, text=True), Column(RECEIPT_LINK, False, 46))
+NUMBER = "编号"  # staff's number (the receipt code is the resident's)
+RECEIPT_COLUMNS = (
+    Column(RECEIPT_CODE, False, 13, text=True),
+    Column(RECEIPT_LINK, False, 46),
+    Column(NUMBER, False, 8),
+)
 
 # The address of a suggestion's receipt page from its code (absolute: it is printed).
 ReceiptUrl = Callable[[str], str]
@@ -59,7 +64,7 @@ def access_import_job(user: AnyUser, job_id: int) -> tuple[Job, Campaign]:
 
 
 def receipts_workbook(suggestions: Sequence[Suggestion], receipt_url: ReceiptUrl) -> bytes:
-    """The 意见表 as imported, one row per suggestion, with 回执号 and 查询链接 added."""
+    """The 意见表 as imported, one row per suggestion, with 回执号, 查询链接 and 编号 added."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -70,14 +75,14 @@ def receipts_workbook(suggestions: Sequence[Suggestion], receipt_url: ReceiptUrl
         for suggestion in suggestions
     ]
     write_table(sheet, columns, rows)
-    link_column = len(columns)
+    link_column = columns.index(RECEIPT_COLUMNS[1]) + 1
     for number in range(2, len(rows) + 2):
         cell = sheet.cell(number, link_column)
         cell.hyperlink, cell.style = cell.value, "Hyperlink"
     return workbook_bytes(book)
 
 
-def _row_values(suggestion: Suggestion, receipt_url: ReceiptUrl) -> dict[str, str]:
+def _row_values(suggestion: Suggestion, receipt_url: ReceiptUrl) -> dict[str, str | int]:
     return {
         TITLE: suggestion.title,
         TEXT: suggestion.text,
@@ -91,6 +96,7 @@ def _row_values(suggestion: Suggestion, receipt_url: ReceiptUrl) -> dict[str, st
         DATE: timezone.localdate(suggestion.submitted_at).isoformat(),
         RECEIPT_CODE: suggestion.receipt_code_display,
         RECEIPT_LINK: receipt_url(suggestion.receipt_code),
+        NUMBER: suggestion.number,
     }
 
 

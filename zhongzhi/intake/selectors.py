@@ -1,11 +1,12 @@
 """Reads for the staff pages and exports of suggestions, scoped through `intake.access`."""
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,7 +86,20 @@ def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Sugge
     if filters.date_to is not None:
         next_day = filters.date_to + datetime.timedelta(days=1)
         suggestions = suggestions.filter(submitted_at__lt=start_of_day(next_day))
-    suggestions = search_suggestions(suggestions, filters.q)
+    number = suggestion_number_in(filters.q)
+    if number is None:
+        suggestions = search_suggestions(suggestions, filters.q)
+    else:
+        # Digits typed may be a 编号 or in a text (a house number): both are found, the
+        # 编号 first; through the unique (campaign, number) index, so nearly free.
+        numbered = Suggestion.objects.filter(number=number)
+        if filters.campaign is not None:
+            numbered = numbered.filter(campaign=filters.campaign)
+        else:
+            numbered = numbered.filter(campaign__in=visible_campaigns(user))
+        suggestions = search_suggestions(suggestions, filters.q) | suggestions.filter(
+            pk__in=numbered.values("pk")
+        )
     suggestions = apply_triage_filters(
         annotate_triage(suggestions),
         issue=filters.issue,
@@ -93,12 +107,28 @@ def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Sugge
         min_score=filters.min_score,
         canonical_only=filters.canonical_only,
     )
-    order = ["-submitted_at", "-pk"]
+    order: list[str | Case] = ["-submitted_at", "-pk"]
+    if number is not None:
+        order.insert(0, _numbered_first(number))
     if filters.to_label:
         # Uncertainty sampling: the model learns most from the texts it is least sure of.
         suggestions = suggestions.filter(topic__isnull=True, triage__isnull=False)
         order = ["triage__topic_confidence", *order]
     return suggestions.select_related("campaign", "topic", "category", "unit").order_by(*order)
+
+
+# 编号 as staff type it: 128, 128号, #128, 编号128, No. 128.
+_NUMBER_QUERY = re.compile(r"(?:编号|#|no\.?)?\s*([1-9]\d{0,8})\s*号?", re.IGNORECASE)
+
+
+def suggestion_number_in(query: str) -> int | None:
+    """The 编号 the whole query is (`_NUMBER_QUERY`, digits folded), else None."""
+    match = _NUMBER_QUERY.fullmatch(fold_query(query).strip())
+    return int(match[1]) if match else None
+
+
+def _numbered_first(number: int) -> Case:
+    return Case(When(number=number, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def suggestion_by_receipt_code(user: AnyUser, query: str) -> Suggestion | None:

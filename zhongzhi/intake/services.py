@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from zhongzhi.analysis.services import topic_label_set
 from zhongzhi.analysis.tasks import schedule_topic_model_retrain
+from zhongzhi.audit.models import AuditAction
+from zhongzhi.audit.services import audit_record
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -24,6 +26,7 @@ from zhongzhi.intake.models import (
     Meeting,
     PlusOne,
     Suggestion,
+    SuggestionCounter,
 )
 from zhongzhi.intake.receipt_codes import new_receipt_code
 from zhongzhi.intake.selectors import suggestion_by_idempotency_key
@@ -144,13 +147,17 @@ def suggestion_submit(
     submitted_by: User | None = None,
     submitted_at: datetime.datetime | None = None,
     idempotency_key: str = "",
+    number: int | None = None,
 ) -> tuple[Suggestion, bool]:
-    """Record a suggestion and give it a receipt code.
+    """Record a suggestion and give it a receipt code and the campaign's next 编号.
 
     Returns (suggestion, created). With an idempotency key that was seen before in
     this campaign, nothing is written and the first suggestion comes back. A submission
-    writes one row: its history starts from the row itself (``suggestion_history``) and
-    the background worker picks it up for triage (``index_new_suggestions``).
+    writes one row and bumps the campaign's counter, in one transaction: its history
+    starts from the row itself (``suggestion_history``) and the background worker picks
+    it up for triage (``index_new_suggestions``). A batch that saves many suggestions
+    in one transaction may reserve their numbers at once
+    (`suggestion_numbers_reserve`) and pass each one as `number`.
     """
     idempotency_key = idempotency_key.strip()[:80]
     if channel not in _CHANNELS:
@@ -177,7 +184,7 @@ def suggestion_submit(
         idempotency_key=idempotency_key,
     )
     try:
-        return _insert(suggestion), True
+        return _insert(suggestion, number), True
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -189,23 +196,111 @@ def suggestion_submit(
         return earlier, False
 
 
-def _insert(suggestion: Suggestion) -> Suggestion:
-    """Save with a fresh receipt code, trying again on the (one in 10¹¹) collision."""
+def _insert(suggestion: Suggestion, number: int | None) -> Suggestion:
+    """Save with a fresh receipt code and the next 编号 (or `number`, reserved by the
+    caller), trying again on the (one in 10¹¹) receipt-code collision."""
+    one_statement = (
+        number is None
+        and connection.vendor == "postgresql"
+        and suggestion.campaign_id in _COUNTED_CAMPAIGNS
+    )
     for _attempt in range(5):
         suggestion.receipt_code = new_receipt_code()
-        # One INSERT is atomic by itself; inside a caller's transaction (a batch, a
-        # meeting) a savepoint keeps that transaction usable when the insert fails.
-        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        # The counter's update and the INSERT commit together, or neither does; inside
+        # a caller's transaction (a batch, a meeting) a savepoint keeps that
+        # transaction usable when the insert fails.
         try:
-            with guard:
-                suggestion.save(force_insert=True)
+            if one_statement:
+                guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+                with guard:
+                    _insert_numbered(suggestion)
                 return suggestion
+            with transaction.atomic():
+                suggestion.number = (
+                    number or suggestion_numbers_reserve(campaign_id=suggestion.campaign_id).start
+                )
+                suggestion.save(force_insert=True)
+            _COUNTED_CAMPAIGNS.add(suggestion.campaign_id)
+            return suggestion
         except IntegrityError:
             suggestion.pk = None
             if suggestion_by_idempotency_key(suggestion.campaign, suggestion.idempotency_key):
                 raise
             _check_choices_still_exist(suggestion)
+            # Perhaps no counter after all (its campaign's first suggestion since it
+            # went missing): the next try takes the two-statement way, which makes one.
+            _COUNTED_CAMPAIGNS.discard(suggestion.campaign_id)
+            one_statement = False
     raise RuntimeError("could not allocate a unique receipt code")
+
+
+# Campaigns this process has seen a counter for. On PostgreSQL their submissions are
+# one statement (`_insert_numbered`) instead of four (BEGIN, UPDATE, INSERT, COMMIT):
+# 0.3 ms of CPU and 0.5 ms of wall time less per submission.
+_COUNTED_CAMPAIGNS: set[int] = set()
+
+
+def _insert_numbered(suggestion: Suggestion) -> None:
+    """PostgreSQL: bump the campaign's counter and insert with its number in one
+    statement (a data-modifying WITH), atomic by itself. Values go through each
+    field's own conversion, as with `save()`; without a counter the number is NULL and
+    the insert fails (IntegrityError)."""
+    meta = Suggestion._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key and f.attname != "number"]
+    values = [f.get_db_prep_save(f.pre_save(suggestion, True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    sql = (  # names from the model, values bound
+        f"WITH counted AS ({_RESERVE_NUMBERS})"
+        f" INSERT INTO {quote(_SUGGESTIONS)} ({columns}, number)"
+        f" VALUES ({', '.join(['%s'] * len(fields))}, (SELECT last_number FROM counted))"
+        " RETURNING id, number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [1, suggestion.campaign_id, *values])
+        suggestion.pk, suggestion.number = cursor.fetchone()
+    suggestion._state.adding = False
+    suggestion._state.db = connection.alias
+
+
+def suggestion_numbers_reserve(*, campaign_id: int, count: int = 1) -> range:
+    """The next `count` 编号 of the campaign, taken from its counter.
+
+    Call it inside the transaction that saves the suggestions so numbered: the
+    counter's row stays locked until that transaction ends (PostgreSQL; SQLite has one
+    writer at a time anyway), so concurrent submissions get consecutive numbers one
+    after the other, and a rollback gives the numbers back. One UPDATE … RETURNING; the
+    counter is created on the campaign's first suggestion.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("suggestion numbers are reserved inside the saving transaction")
+    if count < 1:
+        return range(0)
+    with connection.cursor() as cursor:
+        cursor.execute(_RESERVE_NUMBERS, [count, campaign_id])
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(_CREATE_COUNTER, [campaign_id, campaign_id])
+            cursor.execute(_RESERVE_NUMBERS, [count, campaign_id])
+            row = cursor.fetchone()
+    last = int(row[0])
+    return range(last - count + 1, last + 1)
+
+
+# Both databases speak UPDATE … RETURNING and INSERT … ON CONFLICT (SQLite ≥ 3.35).
+_COUNTERS, _SUGGESTIONS = SuggestionCounter._meta.db_table, Suggestion._meta.db_table
+_RESERVE_NUMBERS = (
+    f"UPDATE {_COUNTERS} SET last_number = last_number + %s"
+    " WHERE campaign_id = %s RETURNING last_number"
+)
+# Started from the numbers already given (none, but for a counter gone missing); when
+# another transaction creates it at the same moment, that one wins and this one then
+# waits for its row in the UPDATE.
+_CREATE_COUNTER = (
+    f"INSERT INTO {_COUNTERS} (campaign_id, last_number)"
+    f" SELECT %s, COALESCE(MAX(number), 0) FROM {_SUGGESTIONS} WHERE campaign_id = %s"
+    " ON CONFLICT (campaign_id) DO NOTHING"
+)
 
 
 def _check_choices_still_exist(suggestion: Suggestion) -> None:
@@ -242,13 +337,47 @@ def suggestion_set_topic(*, suggestion: Suggestion, topic: Topic | None, actor: 
     """
     if topic is not None and topic.campaign_id != suggestion.campaign_id:
         raise ValidationError({"topic": _("所选方面不属于这个活动。")})
+    # The stored topic, not the page's: locked, so that two staff changing it at once
+    # each record what they really replaced.
+    before_id = (
+        Suggestion.objects.select_for_update()
+        .filter(pk=suggestion.pk)
+        .values_list("topic_id", flat=True)
+        .get()
+    )
     Suggestion.objects.filter(pk=suggestion.pk).update(topic=topic)
     suggestion.topic = topic
     topic_label_set(suggestion=suggestion, topic=topic, actor=actor)
+    if before_id != (topic.pk if topic else None):
+        _record_topic_change(suggestion, Topic.objects.filter(pk=before_id).first(), topic, actor)
     transaction.on_commit(
         partial(schedule_topic_model_retrain, suggestion.campaign_id), robust=True
     )
     return suggestion
+
+
+def _record_topic_change(
+    suggestion: Suggestion, before: Topic | None, after: Topic | None, actor: User
+) -> None:
+    def state(topic: Topic | None) -> dict[str, object]:
+        return {"topic_id": topic.pk if topic else None, "topic": topic.name if topic else ""}
+
+    if before is None:
+        note = _("方面定为“%(after)s”") % {"after": after.name if after else ""}
+    elif after is None:
+        note = _("方面由“%(before)s”改为未分类") % {"before": before.name}
+    else:
+        note = _("方面由“%(before)s”改为“%(after)s”") % {"before": before.name, "after": after.name}
+    audit_record(
+        action=AuditAction.TOPIC,
+        target=suggestion,
+        actor=actor,
+        campaign=suggestion.campaign,
+        unit=suggestion.unit,
+        before=state(before),
+        after=state(after),
+        note=note,
+    )
 
 
 def suggestion_plus_one(*, suggestion: Suggestion, browser_id: str) -> bool:

@@ -27,6 +27,26 @@ unit_code_validator = RegexValidator(
 )
 
 
+# What separates the names of Unit.places: 、，, ; ； and any whitespace (newlines).
+_PLACE_SEPARATORS = re.compile(r"[、，,;；\s]+")
+PLACE_NAME_MAX_LENGTH = 50
+
+
+def split_place_names(text: str) -> list[str]:
+    """The names of a places text in the order written, each once."""
+    return list(dict.fromkeys(name for name in _PLACE_SEPARATORS.split(text) if name))
+
+
+def place_name_errors(text: str) -> list[str]:
+    """Why the names of a places text cannot be kept (none when they can)."""
+    return [
+        _("地名“%(name)s…”太长，每个地名最多 %(max)d 字；多个地名请用顿号、逗号或换行分开。")
+        % {"name": name[:10], "max": PLACE_NAME_MAX_LENGTH}
+        for name in split_place_names(text)
+        if len(name) > PLACE_NAME_MAX_LENGTH
+    ]
+
+
 class Unit(models.Model):
     code = models.CharField(
         _("单位编码"), max_length=32, unique=True, validators=[unit_code_validator]
@@ -68,13 +88,18 @@ class Unit(models.Model):
 
     @property
     def place_names(self) -> list[str]:
-        return [name for name in re.split(r"[、，,;；\s]+", self.places) if name]
+        return split_place_names(self.places)
 
     def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
         # A unit may not sit under itself or under one of its own descendants.
         parent = self.parent if self.parent_id else None
         if parent is not None and self.path and parent.path.startswith(self.path):
-            raise ValidationError({"parent": _("不能把单位设为它自己或其下级单位的下级。")})
+            errors["parent"] = [str(_("不能把单位设为它自己或其下级单位的下级。"))]
+        if place_errors := place_name_errors(self.places):
+            errors["places"] = place_errors
+        if errors:
+            raise ValidationError(errors)
 
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent (not including this unit)."""

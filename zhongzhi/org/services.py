@@ -8,7 +8,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from zhongzhi.org.models import Membership, Role, Unit, User
+from zhongzhi.org.models import Membership, Role, Unit, User, split_place_names
 
 # Letters and digits that cannot be mistaken for one another when read off paper.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -16,6 +16,12 @@ _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def one_time_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
+
+
+def unit_places_normalise(places: str) -> str:
+    """A unit's places as stored: each name once, in the order written, joined by 、.
+    Whether every name can be kept is ``Unit.clean``'s (``place_name_errors``)."""
+    return "、".join(split_place_names(places))
 
 
 @transaction.atomic
@@ -36,7 +42,7 @@ def unit_create(
         parent=parent,
         short_name=short_name,
         sort_order=sort_order,
-        places=places.strip(),
+        places=unit_places_normalise(places),
     )
     unit.full_clean(exclude=["path", "depth"])
     unit.save()
@@ -67,7 +73,7 @@ def unit_update(
     if sort_order is not None:
         unit.sort_order = sort_order
     if places is not None:
-        unit.places = places.strip()
+        unit.places = unit_places_normalise(places)
     unit.full_clean(exclude=["path", "depth"])
     new_path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.path, unit.depth = new_path, (parent.depth + 1 if parent else 0)

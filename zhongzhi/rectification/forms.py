@@ -1,88 +1,178 @@
-"""Input of the rectification pages.
+"""Forms of the rectification pages: the lists' filters (read from the query string;
+invalid values are ignored) and the entry forms."""
 
-``measure_filters_from`` and ``problem_filters_from`` read the list pages' query
-strings (the same ones the ledgers take) into the selectors' filter dataclasses. A
-value that does not parse, or names a unit or topic outside the campaign, is left out
-(the list is then shown unfiltered on that point): a hand-edited link never gives a
-500 and never reaches outside the campaign.
-"""
+from typing import Any
 
-import datetime
-from collections.abc import Collection, Mapping
+from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.intake.forms import UnitChoiceField
+from zhongzhi.intake.search import MAX_TERM_LENGTH
+from zhongzhi.org.access import AnyUser, visible_units
 from zhongzhi.org.models import Unit
-from zhongzhi.rectification.models import DueState, MeasureState, ProblemOrigin, ProblemStatus
+from zhongzhi.rectification.models import MeasureState, ProblemOrigin, ProblemStatus
 from zhongzhi.rectification.selectors import MeasureFilters, ProblemFilters
 
-Query = Mapping[str, str]  # a QueryDict reads as one: its last value per key
-
-Q_MAX_LENGTH = 100
-DUE_CHOICES = ("open", DueState.DUE_SOON.value, DueState.OVERDUE.value)
-TRUE_VALUES = ("1", "true", "on", "yes")
-
-
-def _choice(query: Query, key: str, allowed: Collection[str]) -> str:
-    value = (query.get(key) or "").strip()
-    return value if value and value in allowed else ""
+DUE_CHOICES = [
+    ("", _("全部")),
+    ("open", _("未完成")),
+    ("due_soon", _("即将到期")),
+    ("overdue", _("已逾期")),
+]
 
 
-def _id(query: Query, key: str) -> int | None:
-    value = (query.get(key) or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        return None
-    return int(value)
+class DateInput(forms.DateInput):
+    input_type = "date"
 
 
-def _date(query: Query, key: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat((query.get(key) or "").strip())
-    except ValueError:
-        return None
+class ProblemFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=MAX_TERM_LENGTH)
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *ProblemStatus.choices], required=False
+    )
+    origin = forms.ChoiceField(
+        label=_("问题来源"), choices=[("", _("全部来源")), *ProblemOrigin.choices], required=False
+    )
+    unit = UnitChoiceField(
+        label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+    )
+    topic = forms.ModelChoiceField(
+        label=_("方面"), queryset=Topic.objects.none(), required=False, empty_label=_("全部方面")
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        fields: dict[str, Any] = self.fields
+        fields["unit"].queryset = units
+        fields["topic"].queryset = Topic.objects.filter(campaign=campaign)
+
+    def filters(self) -> ProblemFilters:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return ProblemFilters(
+            campaign=self.campaign,
+            status=data.get("status") or "",
+            origin=data.get("origin") or "",
+            unit=data.get("unit"),
+            topic=data.get("topic"),
+            q=data.get("q") or "",
+        )
 
 
-def _q(query: Query) -> str:
-    return " ".join((query.get("q") or "").split())[:Q_MAX_LENGTH]
+class MeasureFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=MAX_TERM_LENGTH)
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *MeasureState.choices], required=False
+    )
+    due = forms.ChoiceField(label=_("时限"), choices=DUE_CHOICES, required=False)
+    owner_unit = UnitChoiceField(
+        label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+    )
+    escalated = forms.BooleanField(label=_("只看督办中的"), required=False)
+    deadline_from = forms.DateField(label=_("时限从"), required=False, widget=DateInput)
+    deadline_to = forms.DateField(label=_("到"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, campaign: Campaign, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        fields: dict[str, Any] = self.fields
+        fields["owner_unit"].queryset = units
+
+    def filters(self) -> MeasureFilters:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return MeasureFilters(
+            campaign=self.campaign,
+            state=data.get("state") or "",
+            due=data.get("due") or "",
+            owner_unit=data.get("owner_unit"),
+            escalated=bool(data.get("escalated")),
+            deadline_from=data.get("deadline_from"),
+            deadline_to=data.get("deadline_to"),
+            q=data.get("q") or "",
+        )
 
 
-def _campaign_unit(query: Query, key: str, campaign: Campaign) -> Unit | None:
-    """A unit of the campaign's tree (the owner unit's subtree), by id."""
-    unit_id = _id(query, key)
-    if unit_id is None:
-        return None
-    return Unit.objects.filter(pk=unit_id, path__startswith=campaign.owner_unit.path).first()
+class ProblemForm(forms.Form):
+    title = forms.CharField(label=_("问题"), max_length=120)
+    description = forms.CharField(label=_("问题描述"), max_length=4000, widget=forms.Textarea)
+    unit = UnitChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    topic = forms.ModelChoiceField(
+        label=_("方面"), queryset=Topic.objects.none(), required=False, empty_label=_("不选")
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["unit"].queryset = units
+        fields["topic"].queryset = Topic.objects.filter(campaign=campaign)
 
 
-def measure_filters_from(query: Query, campaign: Campaign) -> MeasureFilters:
-    """The measure list's filters: ``state``, ``due`` (open / due_soon / overdue),
-    ``owner_unit`` (an id), ``escalated`` (1), ``deadline_from`` / ``deadline_to``
-    (YYYY-MM-DD) and ``q``."""
-    return MeasureFilters(
-        campaign=campaign,
-        state=_choice(query, "state", MeasureState.values),
-        due=_choice(query, "due", DUE_CHOICES),
-        owner_unit=_campaign_unit(query, "owner_unit", campaign),
-        escalated=(query.get("escalated") or "").strip().lower() in TRUE_VALUES,
-        deadline_from=_date(query, "deadline_from"),
-        deadline_to=_date(query, "deadline_to"),
-        q=_q(query),
+class MeasureForm(forms.Form):
+    text = forms.CharField(
+        label=_("整改措施"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner_unit = UnitChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50)
+    deadline = forms.DateField(label=_("完成时限"), widget=DateInput)
+    expected_result = forms.CharField(label=_("预期效果"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["owner_unit"].queryset = units
+
+
+class TransitionForm(forms.Form):
+    key = forms.CharField(max_length=20)
+    version = forms.IntegerField(min_value=0)
+    reason = forms.CharField(label=_("原因"), max_length=500, required=False)
+    answer = forms.CharField(
+        label=_("给群众的答复"), max_length=4000, required=False, widget=forms.Textarea
     )
 
 
-def problem_filters_from(query: Query, campaign: Campaign) -> ProblemFilters:
-    """The problem list's filters: ``status``, ``origin``, ``unit`` and ``topic`` (ids)
-    and ``q``."""
-    topic_id = _id(query, "topic")
-    topic = (
-        Topic.objects.filter(pk=topic_id, campaign=campaign).first()
-        if topic_id is not None
-        else None
+class ProgressForm(forms.Form):
+    version = forms.IntegerField(min_value=0)
+    percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
+    text = forms.CharField(
+        label=_("进展情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    return ProblemFilters(
-        campaign=campaign,
-        status=_choice(query, "status", ProblemStatus.values),
-        origin=_choice(query, "origin", ProblemOrigin.values),
-        unit=_campaign_unit(query, "unit", campaign),
-        topic=topic,
-        q=_q(query),
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_deadline = forms.DateField(label=_("申请延至"), widget=DateInput)
+    reason = forms.CharField(label=_("申请理由"), max_length=500)
+
+
+class ExtensionDecisionForm(forms.Form):
+    grant = forms.TypedChoiceField(
+        choices=[("1", _("同意延期")), ("0", _("不同意"))], coerce=lambda v: v == "1"
     )
+    decision_note = forms.CharField(label=_("审批意见"), max_length=500, required=False)
+
+
+def parse_ids(raw: str) -> list[int]:
+    """ "12,15,20" from a link to the new-problem page; anything else is dropped."""
+    return [int(part) for part in raw.split(",") if part.strip().isdigit()][:500]
+
+
+# --- the lists' filters from a query string, for callers without a form on the page -----
+
+
+def filter_units(user: AnyUser, campaign: Campaign) -> QuerySet[Unit]:
+    """The units a list's unit filter offers: those the user sees in the campaign."""
+    return visible_units(user).filter(path__startswith=campaign.owner_unit.path)
+
+
+def measure_filters_from(query: QueryDict, campaign: Campaign, user: AnyUser) -> MeasureFilters:
+    """The measure list's filters as its page reads them (the ledger and its job)."""
+    form = MeasureFilterForm(query or None, campaign=campaign, units=filter_units(user, campaign))
+    return form.filters()
+
+
+def problem_filters_from(query: QueryDict, campaign: Campaign, user: AnyUser) -> ProblemFilters:
+    form = ProblemFilterForm(query or None, campaign=campaign, units=filter_units(user, campaign))
+    return form.filters()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from zhongzhi.audit.models import AuditEntry
+from zhongzhi.audit.models import AuditAction, AuditEntry
 from zhongzhi.audit.selectors import audit_entries_for
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import Suggestion
@@ -20,7 +20,9 @@ from zhongzhi.rectification.models import (
     MeasureState,
     Problem,
     ProblemStatus,
+    ProgressUpdate,
 )
+from zhongzhi.rectification.services.problems import needs_answer
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,39 @@ def problem_sources(problem: Problem) -> list[Suggestion]:
 
 def measure_history(measure: Measure) -> list[AuditEntry]:
     return list(audit_entries_for(measure))
+
+
+def problem_history(problem: Problem) -> list[AuditEntry]:
+    return list(audit_entries_for(problem))
+
+
+def closes_problem(measure: Measure) -> bool:
+    """Would verifying this measure close its problem (so the answer is asked for)?"""
+    others_open = (
+        measure.problem.measures.exclude(pk=measure.pk)
+        .exclude(state__in=(MeasureState.VERIFIED, MeasureState.CANCELLED))
+        .exists()
+    )
+    return not others_open and needs_answer(measure.problem)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One step on a measure's page: an audit entry, or a progress update with its
+    evidence (whose audit entry it stands for)."""
+
+    at: datetime.datetime
+    entry: AuditEntry | None = None
+    update: ProgressUpdate | None = None
+
+
+def measure_timeline(measure: Measure) -> list[TimelineItem]:
+    entries = [
+        TimelineItem(e.at, entry=e)
+        for e in audit_entries_for(measure).exclude(action=AuditAction.MEASURE_PROGRESS)
+    ]
+    updates = [
+        TimelineItem(u.at, update=u)
+        for u in measure.updates.select_related("author").prefetch_related("evidence")
+    ]
+    return sorted([*entries, *updates], key=lambda item: item.at)

@@ -48,14 +48,14 @@ def _export(job: Job, campaign_id: int, kind: str, query: str) -> None:
     report = progress_reporter(job.pk, every=exports.PROGRESS_EVERY)
     try:
         if kind == "problems":
-            problem_filters = problem_filters_from(params, campaign)
+            problem_filters = problem_filters_from(params, campaign, job.owner)
             total = exports.ledger_problems(job.owner, problem_filters).count()
             job_start(job.pk, total=total, message=_("正在导出……"))
             content = exports.problems_workbook(
                 job.owner, problem_filters, total=total, progress=report
             )
         else:
-            measure_filters = measure_filters_from(params, campaign)
+            measure_filters = measure_filters_from(params, campaign, job.owner)
             total = exports.ledger_measures(job.owner, measure_filters).count()
             job_start(job.pk, total=total, message=_("正在导出……"))
             content = exports.measures_workbook(

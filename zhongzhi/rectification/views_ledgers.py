@@ -36,7 +36,7 @@ def _job(request: HttpRequest, campaign_id: int, kind: str) -> HttpResponse:
 @require_GET
 def problems_ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    filters = problem_filters_from(request.GET, campaign)
+    filters = problem_filters_from(request.GET, campaign, request.user)
     total = exports.ledger_problems(request.user, filters).count()
     if total > LEDGER_IN_REQUEST_MAX:
         return _job(request, campaign.pk, "problems")
@@ -48,7 +48,7 @@ def problems_ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_GET
 def measures_ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    filters = measure_filters_from(request.GET, campaign)
+    filters = measure_filters_from(request.GET, campaign, request.user)
     total = exports.ledger_measures(request.user, filters).count()
     if total > LEDGER_IN_REQUEST_MAX:
         return _job(request, campaign.pk, "measures")

@@ -9,6 +9,7 @@ from zhongzhi.intake.forms import UnitChoiceField
 from zhongzhi.intake.models import MAX_TEXT_LENGTH, Suggestion
 from zhongzhi.intake.receipt_codes import parse_receipt_code
 from zhongzhi.intake.search import MAX_TERM_LENGTH
+from zhongzhi.intake.selectors import suggestion_number_in
 from zhongzhi.org.models import Unit
 from zhongzhi.screening.selectors import QueueFilters
 from zhongzhi.screening.services.decisions import DECISIONS, Item
@@ -73,7 +74,7 @@ class DecisionForm(forms.Form):
         label=_("答复"), required=False, max_length=MAX_TEXT_LENGTH, widget=forms.Textarea
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
-    merge_into = forms.CharField(label=_("合并到（回执号）"), required=False, max_length=20)
+    merge_into = forms.CharField(label=_("合并到（回执号或编号）"), required=False, max_length=20)
     whole_group = forms.BooleanField(label=_("整组处理"), required=False)
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
@@ -92,15 +93,15 @@ class DecisionForm(forms.Form):
         raw = self.cleaned_data.get("merge_into", "").strip()
         if not raw:
             return None
-        code = parse_receipt_code(raw)
-        target = (
-            Suggestion.objects.filter(campaign=self.campaign, receipt_code=code).first()
-            if code
-            else None
-        )
+        in_campaign = Suggestion.objects.filter(campaign=self.campaign)
+        target = None
+        if code := parse_receipt_code(raw):
+            target = in_campaign.filter(receipt_code=code).first()
+        elif (number := suggestion_number_in(raw)) is not None:
+            target = in_campaign.filter(number=number).first()
         if target is None:
             raise forms.ValidationError(
-                _("这个活动里没有回执号为 %(code)s 的建议。") % {"code": raw}
+                _("这个活动里没有回执号或编号为 %(code)s 的建议。") % {"code": raw}
             )
         return target
 

@@ -24,6 +24,7 @@ from zhongzhi.core import clock
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.ratelimit import count_request
 from zhongzhi.intake import posters
+from zhongzhi.intake.access import mask_phones_in_text
 from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatus
 from zhongzhi.intake.public_forms import ReceiptLookupForm, SuggestionForm
 from zhongzhi.intake.receipt_codes import explain_receipt_code, parse_receipt_code
@@ -50,7 +51,6 @@ SIMILAR_LIMIT = 5
 # Suggestions that staff threw out are not offered to residents to +1.
 _HIDDEN_STATUSES = [SuggestionStatus.INVALID]
 _PLUS_ONE_SIGNER = signing.Signer(salt="zhongzhi.intake.public.plus_one")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?!\d)")
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -124,8 +124,8 @@ def _suggestion_by_plus_one_code(campaign: Campaign, code: str) -> Suggestion | 
 
 
 def mask_phones(text: str) -> str:
-    """Mobile numbers inside a suggestion's text, masked before others see it."""
-    return _MOBILE_IN_TEXT.sub(r"\1****\2", text)
+    """Phone numbers inside a suggestion's text, masked before others see it."""
+    return mask_phones_in_text(text)
 
 
 # --- the form ----------------------------------------------------------------------

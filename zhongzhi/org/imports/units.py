@@ -30,9 +30,11 @@ from zhongzhi.org.imports.workbook import (
     write_instructions,
     write_table,
 )
-from zhongzhi.org.models import Unit, UnitKind
+from zhongzhi.org.models import PLACE_NAME_MAX_LENGTH, Unit, UnitKind
+from zhongzhi.org.services import unit_places_normalise
 
 CODE, NAME, SHORT_NAME, KIND, PARENT = "单位编码", "单位名称", "简称", "类型", "上级单位编码"
+PLACES = "辖区地名"
 SHEET_TITLE = "单位"
 # Unit.path is a varchar(255) of ids; deeper trees would not fit.
 _PATH_MAX = Unit._meta.get_field("path").max_length or 255
@@ -59,6 +61,16 @@ UNIT_COLUMNS: tuple[Column, ...] = (
         20,
         text=True,
         hint="必填。上级单位的编码：可以是系统中已有的（在您的管理范围内），也可以是本表中的另一行（上下行顺序不限）。",
+    ),
+    Column(
+        PLACES,
+        False,
+        36,
+        hint=(
+            "选填。辖区内的道路、小区、地标和单位的别称，用顿号、逗号、分号或换行分开，"
+            f"每个最多 {PLACE_NAME_MAX_LENGTH} 字，如 红岛路、兴安支路、红岛路小区。"
+            "建议提到这些地名时，系统推荐交办给本单位。"
+        ),
     ),
 )
 
@@ -93,8 +105,9 @@ def unit_template_workbook(*, actor: AnyUser | None = None) -> bytes:
                 "红岛路社区",
                 "社区/村",
                 "QD-SN-BDG",
+                "红岛路、兴安支路、红岛路小区",
             ],
-            ["QD-SN-BDG-HDL-WG1", "红岛路社区第一网格", "第一网格", "部门", "QD-SN-BDG-HDL"],
+            ["QD-SN-BDG-HDL-WG1", "红岛路社区第一网格", "第一网格", "部门", "QD-SN-BDG-HDL", ""],
         ],
     )
     if actor is not None:
@@ -103,18 +116,21 @@ def unit_template_workbook(*, actor: AnyUser | None = None) -> bytes:
         write_table(
             scope,
             UNIT_COLUMNS,
-            [
-                [
-                    u.code,
-                    u.name,
-                    u.short_name,
-                    u.get_kind_display(),
-                    u.parent.code if u.parent else "",
-                ]
-                for u in units
-            ],
+            [unit_row(u) for u in units],
         )
     return workbook_bytes(book)
+
+
+def unit_row(unit: Unit) -> list[str]:
+    """A unit in the template's columns: what the export writes and the import reads back."""
+    return [
+        unit.code,
+        unit.name,
+        unit.short_name,
+        unit.get_kind_display(),
+        unit.parent.code if unit.parent else "",
+        "、".join(unit.place_names),
+    ]
 
 
 @dataclass
@@ -125,6 +141,7 @@ class _Row:
     short_name: str
     kind: str
     parent_code: str
+    places: str = ""
     level: int = 0  # 0: parent in the database (or none); n: n steps below such a row
     base_path: str = "/"  # path of the database parent
     base_depth: int = -1
@@ -166,6 +183,7 @@ def _check(sheet: Sheet, actor: AnyUser, errors: ErrorList) -> list[_Row]:
             short_name=values.get(SHORT_NAME, ""),
             kind="",
             parent_code=normalise_code(values.get(PARENT, "")),
+            places=unit_places_normalise(values.get(PLACES, "")),
         )
         raw_kind = values.get(KIND, "")
         row.kind = lookup_choice(kinds, raw_kind)
@@ -191,11 +209,28 @@ def _check_fields(row: _Row, raw_kind: str, errors: ErrorList) -> None:
             _("类型“%(kind)s”无法识别，请从下拉列表中选择：%(kinds)s。")
             % {"kind": raw_kind, "kinds": "、".join(str(label) for label in UnitKind.labels)},
         )
-    unit = Unit(code=row.code, name=row.name, short_name=row.short_name, kind=row.kind or "city")
+    unit = Unit(
+        code=row.code,
+        name=row.name,
+        short_name=row.short_name,
+        kind=row.kind or "city",
+        places=row.places,
+    )
     try:
-        unit.clean_fields(exclude=["parent", "path", "depth", "sort_order"])
+        # Uniqueness and parents are checked for the whole file below, not row by row.
+        unit.full_clean(
+            exclude=["parent", "path", "depth", "sort_order"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
-        field_columns = {"code": CODE, "name": NAME, "short_name": SHORT_NAME, "kind": KIND}
+        field_columns = {
+            "code": CODE,
+            "name": NAME,
+            "short_name": SHORT_NAME,
+            "kind": KIND,
+            "places": PLACES,
+        }
         for field_name, messages in exc.message_dict.items():
             column = field_columns.get(field_name, NAME)
             if not errors.has(row.number, column):
@@ -323,6 +358,7 @@ def _save(rows: list[_Row], progress: Progress | None) -> int:
                     kind=row.kind,
                     parent_id=_parent_id(row, saved),
                     sort_order=row.number,
+                    places=row.places,
                 )
                 for row in chunk
             ]
