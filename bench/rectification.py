@@ -1,0 +1,584 @@
+"""Rectification at the seed's scale (issue 12, "Speed"): the measure list of a campaign
+with 10,000 measures and 151,681 suggestions, and its 10,000-row ledger, each beside
+the bare work behind it.
+
+    .venv/bin/python -u bench/rectification.py [--db sqlite|postgresql|both]
+        [--count 151681] [--measures 10000] [--requests 30] [--warmup 5] [--runs 3]
+        [--screening-data DIR] [--fresh]
+
+For each database (one process each), a platform kept between runs and keyed by size —
+`data/bench/rectification-<db>-<count>-<measures>/` and, for PostgreSQL, the database
+`<--pg-prefix>_<count>_<measures>` — is built once. Its suggestions come from
+`bench/screening.py`'s kept platform of the same size when there is one (under
+`data/bench/` or `--screening-data`; the SQLite file copied with SQLite's backup, the
+PostgreSQL database made with it as template: about a minute instead of
+`zhongzhi demo` + `zhongzhi generate-suggestions --messages
+../shared/data/tipdm2020c/hot_messages_annex3.csv --count N`, which it falls back to).
+Then `--measures / 2` problems, each from two suggestions of one unit, with two
+measures each (bulk_create): states spread as in a campaign's last month, deadlines
+from October to December, overdue and escalated ones, one or two progress updates
+for the measures under way. `--fresh` builds it again. Then:
+
+* **the measure list** (`rectification:measures`) through Django's test Client, as
+  the office and as the 红岛路社区 coordinator: the first page, filtered pages (overdue;
+  a search term), a later page; beside each its *bare query* (the same 50 rows by a
+  plain ORM query with the same joins: no scoping, no counts, no rendering). p50 / p95
+  over `--requests` rounds after `--warmup`, and the page's SQL statements. Without
+  that URL (the page not yet merged) the selector's first 50 rows are timed instead.
+* **the measure ledger** of all measures as the office exports it
+  (`rectification.exports.measures_workbook`), `--runs` times, beside a floor: the
+  same rows as plain values (one `values_list`) into openpyxl's write-only sheet, no
+  styles, no sources or progress.
+
+Needs ../shared/data (the real messages file); without it the script says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.screening import MESSAGES, PG_URL, Page, Row, pct  # noqa: E402  # after sys.path
+
+PAGE_TARGET_MS = 200.0
+LEDGER_TARGET_S = 10.0
+COORDINATOR = "hongdaolu"  # 红岛路社区联络员
+COMMUNITY = "QD-SN-BDG-HDL"
+SEARCH_TERM = "路面"
+
+
+def data_dir(kind: str, count: int, measures: int) -> Path:
+    return REPO / "data" / "bench" / f"rectification-{kind}-{count}-{measures}"
+
+
+def _screening_source(kind: str, count: int, where: Path | None) -> Path | None:
+    """The kept platform of bench/screening.py of this size, when it has been built."""
+    for folder in [where, REPO / "data" / "bench"]:
+        if folder is None:
+            continue
+        candidate = folder / f"screening-{kind}-{count}"
+        if (candidate / "built.json").exists():
+            return candidate
+    return None
+
+
+def setup_django(args: argparse.Namespace, kind: str) -> tuple[Path, Path | None]:
+    folder = data_dir(kind, args.count, args.measures)
+    marker = folder / "built.json"
+    if args.fresh and marker.exists():
+        marker.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    source = None if marker.exists() else _screening_source(kind, args.count, args.screening_data)
+    pg_name = f"{args.pg_prefix}_{args.count}_{args.measures}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zhongzhi.settings"
+    os.environ["ZHONGZHI_DATA_DIR"] = str(folder)
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    if kind == "postgresql":
+        import psycopg
+
+        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [pg_name]
+            ).fetchone()
+            if exists and not marker.exists():
+                conn.execute(f'DROP DATABASE "{pg_name}" WITH (FORCE)'.encode())
+                exists = None
+            if not exists:
+                template = ""
+                if source is not None:
+                    built = json.loads((source / "built.json").read_text())
+                    template = f' TEMPLATE "{built.get("database") or source_pg_name(source)}"'
+                conn.execute(f'CREATE DATABASE "{pg_name}"{template}'.encode())
+        os.environ["DATABASE_URL"] = f"{PG_URL}/{pg_name}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        if not marker.exists():
+            for name in ("zhongzhi.sqlite3", "zhongzhi.sqlite3-wal", "zhongzhi.sqlite3-shm"):
+                (folder / name).unlink(missing_ok=True)
+            if source is not None:  # a consistent copy, even of a file in WAL mode
+                with (
+                    sqlite3.connect(source / "zhongzhi.sqlite3") as src,
+                    sqlite3.connect(folder / "zhongzhi.sqlite3") as dst,
+                ):
+                    src.backup(dst)
+    if source is not None:
+        for name in ("secret_key", "demo-accounts.json"):
+            if (source / name).exists():
+                shutil.copy(source / name, folder / name)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return marker, source
+
+
+def source_pg_name(source: Path) -> str:
+    # bench/screening.py's database: <prefix>_<count>, its default prefix.
+    return f"zhongzhi_bench_screening_{source.name.rsplit('-', 1)[1]}"
+
+
+def build(kind: str, args: argparse.Namespace, marker: Path, source: Path | None) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from zhongzhi.campaigns.models import Campaign
+    from zhongzhi.rectification.models import Measure
+
+    if marker.exists():
+        built = json.loads(marker.read_text())
+        if Measure.objects.filter(campaign_id=built["campaign"]).count() >= args.measures:
+            print(f"[{kind}] reusing campaign {built['campaign']} ({args.measures:,} measures)")
+            return built
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    if source is None:
+        call_command("demo", verbosity=0, stdout=io.StringIO())
+        call_command("generate_suggestions", messages=MESSAGES, count=args.count, verbosity=0)
+        timings["suggestions"] = time.perf_counter() - started
+    else:
+        timings["copied"] = time.perf_counter() - started
+    campaign = Campaign.objects.filter(name__startswith="规模测试").latest("pk")
+    started = time.perf_counter()
+    rectification_setup(campaign, args.measures)
+    timings["rectification"] = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if kind == "postgresql" else "ANALYZE")
+    built = {
+        "campaign": campaign.pk,
+        "count": args.count,
+        "measures": args.measures,
+        "from": str(source) if source else "generate-suggestions",
+        "timings": timings,
+        "built_at": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    marker.write_text(json.dumps(built, indent=1))
+    print(f"[{kind}] built: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
+    return built
+
+
+STATES = [  # (state, share) in a campaign's last month
+    ("planned", 0.25),
+    ("in_progress", 0.40),
+    ("done", 0.10),
+    ("verified", 0.15),
+    ("sent_back", 0.05),
+    ("cancelled", 0.05),
+]
+PEOPLE = ["王主任", "李科长", "张书记", "刘站长", "陈副主任", "赵科长", "孙主任", "周干事"]
+ACTIONS = [
+    "对{place}破损路面进行修补，雨后无积水",
+    "在{place}加装扶手和护栏",
+    "更换{place}老化漏水的供水管道",
+    "在{place}增设充值缴费机",
+    "协调物业清理{place}楼道堆物",
+    "在{place}增加路灯照明",
+]
+
+
+def rectification_setup(campaign: Any, n_measures: int) -> None:
+    """``n_measures / 2`` problems of two suggestions each, two measures each."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from zhongzhi.core import clock
+    from zhongzhi.intake.models import Suggestion
+    from zhongzhi.org.models import Unit, User
+    from zhongzhi.rectification.models import (
+        OPEN_MEASURE_STATES,
+        DueState,
+        Measure,
+        Problem,
+        ProblemStatus,
+        ProblemSuggestion,
+        ProgressUpdate,
+    )
+
+    rng = random.Random(12)
+    office = User.objects.get(username="office")
+    units = {u.pk: u for u in Unit.objects.filter(path__startswith=campaign.owner_unit.path)}
+    n_problems = n_measures // 2
+    rows = list(
+        Suggestion.objects.filter(campaign=campaign, unit__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "unit_id")
+    )
+    by_unit: dict[int, list[int]] = {}
+    for pk, unit_id in rows[:: max(1, len(rows) // (n_problems * 2 + 10))]:
+        by_unit.setdefault(unit_id, []).append(pk)
+    pairs: list[tuple[int, list[int]]] = []
+    for unit_id, ids in by_unit.items():
+        pairs += [(unit_id, ids[i : i + 2]) for i in range(0, len(ids) - 1, 2)]
+    rng.shuffle(pairs)
+    pairs = pairs[:n_problems]
+    if len(pairs) < n_problems:
+        raise SystemExit(f"only {len(pairs)} suggestion pairs for {n_problems} problems")
+    today = clock.today()
+    now = timezone.now()
+    weights = [share for _state, share in STATES]
+    with transaction.atomic():
+        problems = Problem.objects.bulk_create(
+            [
+                Problem(
+                    campaign=campaign,
+                    number=n,
+                    unit_id=unit_id,
+                    title=f"{units[unit_id].display_name}群众反映的问题 {n}",
+                    description=f"居民反映{units[unit_id].display_name}的问题，编号 {n}。",
+                    origin="suggestions",
+                    status=ProblemStatus.IN_PROGRESS,
+                    created_by=office,
+                )
+                for n, (unit_id, _ids) in enumerate(pairs, start=1)
+            ],
+            batch_size=1000,
+        )
+        ProblemSuggestion.objects.bulk_create(
+            [
+                ProblemSuggestion(problem=problem, suggestion_id=pk)
+                for problem, (_unit, ids) in zip(problems, pairs, strict=True)
+                for pk in ids
+            ],
+            batch_size=2000,
+        )
+        unit_ids = list(units)
+        measures = []
+        for problem in problems:
+            for number in (1, 2):
+                state = rng.choices([s for s, _w in STATES], weights)[0]
+                deadline = datetime.date(2026, 10, 20) + datetime.timedelta(rng.randrange(72))
+                original = deadline - datetime.timedelta(rng.choice([0] * 9 + [14]))
+                open_ = state in OPEN_MEASURE_STATES
+                overdue = open_ and deadline < today
+                owner = problem.unit_id if number == 1 else rng.choice(unit_ids)
+                measures.append(
+                    Measure(
+                        problem=problem,
+                        campaign=campaign,
+                        number=number,
+                        text=rng.choice(ACTIONS).format(place=units[owner].display_name),
+                        expected_result="群众满意",
+                        owner_unit_id=owner,
+                        responsible_person=rng.choice(PEOPLE),
+                        deadline=deadline,
+                        original_deadline=original,
+                        state=state,
+                        state_reason="现场复查未达标" if state == "sent_back" else "",
+                        percent={"planned": 0, "done": 100, "verified": 100}.get(
+                            state, rng.randrange(10, 95)
+                        ),
+                        due_state=DueState.OVERDUE
+                        if overdue
+                        else (
+                            DueState.DUE_SOON
+                            if open_ and (deadline - today).days <= 3
+                            else DueState.ON_TIME
+                        ),
+                        escalation=min(3, (today - deadline).days // 3 + 1) if overdue else 0,
+                        verified_by=office if state == "verified" else None,
+                        verified_at=now if state == "verified" else None,
+                        created_by=office,
+                    )
+                )
+        measures = Measure.objects.bulk_create(measures, batch_size=1000)
+        updates = [
+            ProgressUpdate(
+                measure=m,
+                author=office,
+                at=now - datetime.timedelta(days=k * 7 + 1),
+                percent=m.percent,
+                text=f"第{k + 1}次报送：已按计划推进，{m.text}。",
+            )
+            for m in measures
+            if m.state != "planned"
+            for k in range(rng.choice([1, 2]))
+        ]
+        ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def list_pages(campaign: Any) -> tuple[list[Page], bool]:
+    """The measure list's pages with their bare queries; False when the page's URL does
+    not exist yet (the selector and a minimal render are timed instead)."""
+    from django.db.models import Q
+    from django.urls import NoReverseMatch, reverse
+
+    from zhongzhi.org.models import Unit
+    from zhongzhi.rectification.models import Measure
+
+    community = Unit.objects.get(code=COMMUNITY)
+    rows = Measure.objects.filter(campaign=campaign)
+    mine = rows.filter(
+        Q(owner_unit__path__startswith=community.path)
+        | Q(problem__unit__path__startswith=community.path)
+    )
+    later = max(1, min(100, rows.count() // 50))
+    later_mine = max(1, min(10, mine.count() // 50))
+
+    def bare(
+        *, unit: Any = None, due: str = "", q: str = "", offset: int = 0
+    ) -> Any:  # the same rows by a plain query
+        def fetch() -> list[Any]:
+            measures = rows
+            if unit is not None:  # what the coordinator sees: owned or of a problem in it
+                measures = measures.filter(
+                    Q(owner_unit__path__startswith=unit.path)
+                    | Q(problem__unit__path__startswith=unit.path)
+                )
+            if due:
+                measures = measures.filter(
+                    due_state=due, state__in=["planned", "in_progress", "sent_back"]
+                )
+            if q:
+                measures = measures.filter(
+                    Q(text__contains=q)
+                    | Q(problem__title__contains=q)
+                    | Q(responsible_person__contains=q)
+                )
+            measures = measures.select_related("problem", "owner_unit")
+            return list(measures.order_by("deadline", "pk")[offset : offset + 50])
+
+        return fetch
+
+    try:
+        base = reverse("rectification:measures", args=[campaign.pk])
+        exists = True
+    except NoReverseMatch:
+        base, exists = "", False
+    pages = [
+        Page("first page", "office", base, bare()),
+        Page("due=overdue", "office", base + "?due=overdue", bare(due="overdue")),
+        Page(f"q={SEARCH_TERM}", "office", base + f"?q={SEARCH_TERM}", bare(q=SEARCH_TERM)),
+        Page(f"page {later}", "office", base + f"?page={later}", bare(offset=(later - 1) * 50)),
+        Page("first page", COORDINATOR, base, bare(unit=community)),
+        Page(
+            "due=overdue",
+            COORDINATOR,
+            base + "?due=overdue",
+            bare(unit=community, due="overdue"),
+        ),
+        Page(
+            f"page {later_mine}",
+            COORDINATOR,
+            base + f"?page={later_mine}",
+            bare(unit=community, offset=(later_mine - 1) * 50),
+        ),
+    ]
+    return pages, exists
+
+
+def time_pages(kind: str, campaign: Any, args: argparse.Namespace) -> list[Row]:
+    from django.db import connection
+    from django.http import QueryDict
+    from django.template import Context, Template
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from zhongzhi.org.models import User
+    from zhongzhi.rectification.forms import measure_filters_from
+    from zhongzhi.rectification.selectors import measure_list
+
+    pages, exists = list_pages(campaign)
+    users = {name: User.objects.get(username=name) for name in ("office", COORDINATOR)}
+    clients = {}
+    for name, user in users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    fallback = Template(
+        '{% for m in rows %}<tr data-testid="measure-row"><td>{{ m.code }}</td>'
+        "<td>{{ m.text }}</td><td>{{ m.owner_unit.name }}</td><td>{{ m.deadline }}</td>"
+        "<td>{{ m.get_state_display }}</td></tr>{% endfor %}"
+    )
+    rows = []
+    for page in pages:
+        query = page.url.partition("?")[2]
+
+        def get(page: Page = page, query: str = query) -> str:
+            if exists:
+                response = clients[page.user].get(page.url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{page.url} as {page.user}: HTTP {response.status_code}")
+                return response.content.decode()
+            params = QueryDict(query)
+            filters = measure_filters_from(params, campaign, users[page.user])
+            number = int(params.get("page", "1"))
+            shown = measure_list(users[page.user], filters)[(number - 1) * 50 : number * 50]
+            return fallback.render(Context({"rows": list(shown)}))
+
+        html = get()
+        expected = page.bare()
+        if html.count('data-testid="measure-row"') != len(expected):
+            raise SystemExit(f"{page.name} as {page.user}: the bare query fetched other rows")
+        with CaptureQueriesContext(connection) as capture:
+            get()
+        queries = list(capture.captured_queries)
+        for _attempt in range(args.warmup):
+            get()
+            page.bare()
+        page_ms: list[float] = []
+        bare_ms: list[float] = []
+        for _attempt in range(args.requests):
+            started = time.perf_counter()
+            get()
+            page_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            page.bare()
+            bare_ms.append((time.perf_counter() - started) * 1000)
+        p50, p95 = pct(page_ms, 0.5), pct(page_ms, 0.95)
+        slowest = sorted(queries, key=lambda q: -float(q["time"]))[:2]
+        row = Row(
+            "measure list" if exists else "measure list (selector + minimal render)",
+            f"{page.name} ({page.user}, {len(expected)} rows)",
+            f"{p50:.0f} / {p95:.0f} ms",
+            f"{pct(bare_ms, 0.5):.1f} / {pct(bare_ms, 0.95):.1f} ms",
+            f"p95 < {PAGE_TARGET_MS:.0f} ms",
+            p95 < PAGE_TARGET_MS,
+            [
+                f"{len(queries)} SQL statements; slowest "
+                + "; ".join(f"{float(q['time']) * 1000:.0f} ms {q['sql'][:100]}" for q in slowest)
+            ],
+        )
+        print(f"[{kind}] {row.what}: {row.measured} (bare {row.baseline}); {row.notes[0]}")
+        rows.append(row)
+    return rows
+
+
+def time_ledger(kind: str, campaign: Any, args: argparse.Namespace) -> list[Row]:
+    from openpyxl import Workbook, load_workbook
+
+    from zhongzhi.org.models import User
+    from zhongzhi.rectification import exports
+    from zhongzhi.rectification.selectors import MeasureFilters
+
+    office = User.objects.get(username="office")
+    filters = MeasureFilters(campaign=campaign)
+
+    def floor() -> bytes:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("floor")
+        fields = [
+            f
+            for f in exports._MEASURE_FIELDS
+            if ("__" not in f or f.startswith("owner")) and f != "verified_at"
+        ]
+        for row in exports.ledger_measures(office, filters).values_list(*fields).iterator(2000):
+            sheet.append(list(row))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    walls: list[float] = []
+    cpus: list[float] = []
+    floors: list[float] = []
+    size = 0
+    for _run in range(args.runs):
+        started, cpu = time.perf_counter(), time.process_time()
+        content = exports.measures_workbook(office, filters)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+        size = len(content)
+        started = time.perf_counter()
+        floor()
+        floors.append(time.perf_counter() - started)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    n_rows = sum(1 for _row in sheet.iter_rows(min_row=4, values_only=True))
+    wall = statistics.median(walls)
+    row = Row(
+        "measure ledger",
+        f"{n_rows:,} rows as the office",
+        f"{wall:.2f} s ({n_rows / wall:,.0f} rows/s)",
+        f"{statistics.median(floors):.2f} s",
+        f"< {LEDGER_TARGET_S:.0f} s",
+        wall < LEDGER_TARGET_S,
+        [
+            f"runs {', '.join(f'{t:.2f}' for t in walls)} s; CPU "
+            f"{statistics.median(cpus):.2f} s; {size / 1e6:.1f} MB; floor "
+            + ", ".join(f"{t:.2f}" for t in floors)
+        ],
+    )
+    print(f"[{kind}] {row.what}: {row.measured} (floor {row.baseline}); {row.notes[0]}")
+    return [row]
+
+
+def run(kind: str, built: dict, args: argparse.Namespace) -> int:
+    from zhongzhi.campaigns.models import Campaign
+    from zhongzhi.intake.models import Suggestion
+    from zhongzhi.rectification.models import Measure
+
+    campaign = Campaign.objects.select_related("owner_unit").get(pk=built["campaign"])
+    print(
+        f"[{kind}] campaign {campaign.pk}: "
+        f"{Suggestion.objects.filter(campaign=campaign).count():,} suggestions, "
+        f"{Measure.objects.filter(campaign=campaign).count():,} measures; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    rows: list[Row] = []
+    parts = set(args.only.split(","))
+    if "pages" in parts:
+        rows += time_pages(kind, campaign, args)
+    if "ledger" in parts:
+        rows += time_ledger(kind, campaign, args)
+    print(f"[{kind}] load average {os.getloadavg()[0]:.1f} at the end")
+    print()
+    print(f"| {kind} | measured (p50 / p95) | baseline | target | met |")
+    print("|---|---:|---:|---|---|")
+    for row in rows:
+        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
+        print(
+            f"| {row.part}: {row.what} | {row.measured} | {row.baseline} | {row.target} | {met} |"
+        )
+    print()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--count", type=int, default=151_681)
+    parser.add_argument("--measures", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3, help="ledger runs")
+    parser.add_argument("--screening-data", type=Path, default=None)
+    parser.add_argument("--fresh", action="store_true", help="build the platform again")
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--pg-prefix", default="zhongzhi_bench_rectification")
+    parser.add_argument("--only", default="pages,ledger", help="which parts (comma list)")
+    args = parser.parse_args()
+    if not MESSAGES.exists():
+        print(f"../shared/data not found: {MESSAGES} is missing; nothing to measure.")
+        return 0
+    if args.db == "both":  # Django is set up once per process: one process per database
+        for kind in ("sqlite", "postgresql"):
+            command = [sys.executable, "-u", __file__, *sys.argv[1:], "--db", kind]
+            subprocess.run(command, check=True)
+        return 0
+    marker, source = setup_django(args, args.db)
+    built = build(args.db, args, marker, source)
+    if args.build_only:
+        return 0
+    return run(args.db, built, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
