@@ -15,7 +15,7 @@ from django.http import Http404
 from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
 from zhongzhi.org.access import AnyUser, changeable_units, user_memberships, visible_units
 from zhongzhi.org.models import Role
-from zhongzhi.rectification.models import Measure, Problem
+from zhongzhi.rectification.models import Evidence, Measure, Problem
 
 
 def visible_measures(user: AnyUser) -> QuerySet[Measure]:
@@ -70,6 +70,16 @@ def access_measure(user: AnyUser, measure_id: int) -> Measure:
             .get(pk=measure_id)
         )
     except Measure.DoesNotExist:
+        raise Http404 from None
+
+
+def access_evidence(user: AnyUser, evidence_id: int) -> Evidence:
+    """An evidence file is seen by whoever sees its measure."""
+    try:
+        return Evidence.objects.get(
+            pk=evidence_id, update__measure__in=visible_measures(user).values("pk")
+        )
+    except Evidence.DoesNotExist:
         raise Http404 from None
 
 
