@@ -22,4 +22,5 @@ urlpatterns = [
     path("analysis/", include("zhongzhi.analysis.urls")),
     path("screening/", include("zhongzhi.screening.urls")),
     path("selection/", include("zhongzhi.selection.urls")),
+    path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
 ]
