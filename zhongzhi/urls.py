@@ -25,4 +25,5 @@ urlpatterns = [
     path("rectification/ledgers/", include("zhongzhi.rectification.urls_ledgers")),
     path("rectification/", include("zhongzhi.rectification.urls")),
     path("rectification/files/", include("zhongzhi.rectification.urls_evidence")),
+    path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
 ]
