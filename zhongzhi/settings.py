@@ -174,6 +174,14 @@ MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ZHONGZHI_MAX_UPLOAD_BYTES = env_int("ZHONGZHI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Evidence of progress updates (photos, PDF, Office): per file, per update, and the
+# largest photo decoded (pixels; a 50-megapixel phone photo fits). The files live in
+# the default storage (MEDIA_ROOT here; see docs/architecture.md for S3) and are served
+# only through rectification.views_evidence: MEDIA_URL is deliberately not set.
+ZHONGZHI_EVIDENCE_MAX_FILE_BYTES = env_int("ZHONGZHI_EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
+ZHONGZHI_EVIDENCE_MAX_FILES = env_int("ZHONGZHI_EVIDENCE_MAX_FILES", 5)
+ZHONGZHI_EVIDENCE_MAX_UPDATE_BYTES = env_int("ZHONGZHI_EVIDENCE_MAX_UPDATE_BYTES", 30 * 1024 * 1024)
+ZHONGZHI_EVIDENCE_MAX_PIXELS = env_int("ZHONGZHI_EVIDENCE_MAX_PIXELS", 50_000_000)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

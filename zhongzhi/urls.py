@@ -24,4 +24,6 @@ urlpatterns = [
     path("selection/", include("zhongzhi.selection.urls")),
     path("rectification/ledgers/", include("zhongzhi.rectification.urls_ledgers")),
     path("rectification/", include("zhongzhi.rectification.urls")),
+    path("rectification/files/", include("zhongzhi.rectification.urls_evidence")),
+    path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
 ]

@@ -1,7 +1,8 @@
 """The whole loop in real headless Chromium: a resident submits on a phone-sized page,
 the office assigns it, the community signs for it and adopts it, makes it a problem
 with a measure and a deadline, posts progress with a photo, reports it done, the
-supervisor verifies it with the answer, and the resident's receipt page shows it."""
+supervisor verifies it with the answer, the resident's receipt page shows it, and the
+resident rates it."""
 
 import io
 import re
@@ -118,3 +119,12 @@ def test_from_a_residents_phone_to_the_answer_on_the_receipt(  # type: ignore[no
     phone.goto(receipt_url)
     assert ANSWER in phone.locator("body").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The evidence photo was stored with its preview.
+    assert Measure.objects.get().updates.get().evidence.get().preview
+
+    # And rates it, once.
+    phone.locator("[data-testid=rate-satisfied]").click()
+    phone.locator("[data-testid=rating-level]").wait_for()
+    assert "满意" in phone.locator("[data-testid=rating-level]").inner_text()
+    assert Suggestion.objects.get(pk=suggestion.pk).rating.level == "satisfied"
+    assert phone.locator("[data-testid=rating-form]").count() == 0

@@ -34,6 +34,7 @@ def test_every_state_is_there_and_the_road_is_answered(demo: DemoResult) -> None
     )
     assert road is not None and road.status == SuggestionStatus.ANSWERED
     assert "重新铺设" in road.answer
+    assert road.rating.get_level_display() == "满意"
     assert Problem.objects.filter(campaign=campaign, status=ProblemStatus.CLOSED).count() >= 3
     assert Problem.objects.filter(origin=ProblemOrigin.SELF_EXAMINATION).exists()
     assert Measure.objects.filter(

@@ -27,6 +27,7 @@ from zhongzhi.api.auth import api_token_auth, staff_session_auth
 from zhongzhi.api.errors import ApiNotFound, BatchInvalid, IdempotencyConflict
 from zhongzhi.api.models import ApiToken, IdempotencyRecord
 from zhongzhi.api.ratelimit import FixedWindowThrottle
+from zhongzhi.api.ratings import rating_out
 from zhongzhi.api.schemas import (
     BatchIn,
     BatchOut,
@@ -53,6 +54,7 @@ from zhongzhi.intake.services import (
     suggestion_submit,
 )
 from zhongzhi.org.models import Unit, User, unit_code_validator
+from zhongzhi.rectification.selectors_ratings import receipt_rating
 
 router = Router(tags=["意见建议"])
 
@@ -282,6 +284,7 @@ def receipt_read(request: HttpRequest, code: str) -> dict[str, Any]:
     suggestion = api_access.access_suggestion_by_receipt(code)
     events = public_timeline(suggestion)
     handled = suggestion.merged_into or suggestion  # a merged one shares its answer
+    receipt = receipt_rating(suggestion)
     return {
         "receipt_code": format_receipt_code(suggestion.receipt_code),
         "campaign": suggestion.campaign.name,
@@ -298,6 +301,9 @@ def receipt_read(request: HttpRequest, code: str) -> dict[str, Any]:
             for event in events
         ],
         "answer": handled.answer or None,
+        # Each receipt rates its own suggestion, merged or not (services.ratings).
+        "can_rate": receipt.can_rate,
+        "rating": rating_out(receipt.rating),
     }
 
 

@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from zhongzhi.api.docs import LocalSwagger
 from zhongzhi.api.errors import install_error_handlers
 from zhongzhi.api.intake import router as intake_router
+from zhongzhi.api.ratings import router as ratings_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -33,3 +34,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", intake_router)
+api.add_router("/", ratings_router)

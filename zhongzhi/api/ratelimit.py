@@ -24,6 +24,7 @@ from zhongzhi.core.ratelimit import count_request
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "submit": (30, 60),  # public single submissions per client
     "receipt": (120, 60),  # receipt-code reads per client (codes must stay unguessable)
+    "rate": (20, 60),  # residents' ratings per client
     "batch": (30, 60),  # batch submissions per token
     "list": (120, 60),  # staff list reads per token or account
 }

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from zhongzhi.intake.models import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, Channel, SuggestionStatus
 from zhongzhi.intake.receipt_codes import EXAMPLE_CODE
+from zhongzhi.rectification.models import RatingLevel, SecondLookState
 
 # Ids above this are refused by validation, before they reach a database that would overflow.
 MAX_ID = 2**53
@@ -107,6 +108,29 @@ class TimelineEntry(Schema):
     status_label: str
 
 
+class SecondLookOut(Schema):
+    state: SecondLookState
+    state_label: str
+    result: str | None = Field(None, description="回访情况；回访后才有。")
+    done_on: datetime.date | None = None
+
+
+class RatingOut(Schema):
+    """The resident's rating of the answer (the comment stays inside: it may be personal)."""
+
+    level: RatingLevel
+    level_label: str
+    rated_on: datetime.date
+    second_look: SecondLookOut | None = Field(None, description="评价为不满意时，办理单位的回访。")
+
+
+class RatingIn(StrictSchema):
+    level: RatingLevel = Field(
+        ..., description="satisfied 满意、fairly 基本满意、dissatisfied 不满意。"
+    )
+    comment: str = Field("", max_length=500, description="意见，可不填，最多 500 字。")
+
+
 class ReceiptOut(Schema):
     """What a resident sees with a receipt code: nothing personal."""
 
@@ -118,6 +142,8 @@ class ReceiptOut(Schema):
     submitted_on: datetime.date
     timeline: list[TimelineEntry]
     answer: str | None
+    can_rate: bool = Field(..., description="已答复、尚未评价时为 true：可以 POST 评价。")
+    rating: RatingOut | None = None
 
 
 class SuggestionFilters(Schema):

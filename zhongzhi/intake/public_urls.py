@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:campaign_id>/poster.pdf", public.poster_pdf, name="poster_pdf"),
     path("r/", public.receipt_lookup, name="receipt_lookup"),
     path("r/<str:code>/", public.receipt, name="receipt"),
+    path("r/<str:code>/rate/", public.rate, name="rate"),
 ]

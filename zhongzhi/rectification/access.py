@@ -7,6 +7,9 @@
   coordinator of its unit (``problem`` rules of ``services.measures.TRANSITIONS``).
 * Who may make each measure transition is said once, in ``TRANSITIONS``; the
   predicates it names live here.
+* Ratings are seen by the office and leaders of their campaign and by whoever sees the
+  unit that answered; a second look is recorded by that unit's coordinator (or one
+  above it) or the campaign office.
 """
 
 from django.db.models import Q, QuerySet
@@ -15,7 +18,7 @@ from django.http import Http404
 from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
 from zhongzhi.org.access import AnyUser, changeable_units, user_memberships, visible_units
 from zhongzhi.org.models import Role
-from zhongzhi.rectification.models import Measure, Problem
+from zhongzhi.rectification.models import Evidence, Measure, Problem, Rating, SecondLook
 
 
 def visible_measures(user: AnyUser) -> QuerySet[Measure]:
@@ -73,6 +76,16 @@ def access_measure(user: AnyUser, measure_id: int) -> Measure:
         raise Http404 from None
 
 
+def access_evidence(user: AnyUser, evidence_id: int) -> Evidence:
+    """An evidence file is seen by whoever sees its measure."""
+    try:
+        return Evidence.objects.get(
+            pk=evidence_id, update__measure__in=visible_measures(user).values("pk")
+        )
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+
+
 # --- the predicates the transition table names ---------------------------------------
 
 
@@ -118,3 +131,45 @@ def is_verifier_of(user: AnyUser, measure: Measure) -> bool:
     if user.is_superuser:
         return True
     return is_campaign_office_of(user, measure) or supervises(user, measure)
+
+
+# --- ratings (满意度) and second looks (回访) ------------------------------------------
+
+
+def visible_ratings(user: AnyUser) -> QuerySet[Rating]:
+    """The office and leaders see their campaigns' ratings; others those of the units
+    they see (a coordinator's subtree, a supervisor's assigned units)."""
+    if not user.is_authenticated:
+        return Rating.objects.none()
+    if user.is_superuser:
+        return Rating.objects.all()
+    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
+    of_visible_unit = Q(unit__in=visible_units(user))
+    return Rating.objects.filter(in_overseen_campaign | of_visible_unit)
+
+
+def changeable_second_looks(user: AnyUser) -> QuerySet[SecondLook]:
+    """Second looks this user may record: of their campaigns (office) or units (coordinators)."""
+    if not user.is_authenticated:
+        return SecondLook.objects.none()
+    if user.is_superuser:
+        return SecondLook.objects.all()
+    in_managed_campaign = Q(rating__campaign__in=managed_campaigns(user))
+    of_changeable_unit = Q(unit__in=changeable_units(user))
+    return SecondLook.objects.filter(in_managed_campaign | of_changeable_unit)
+
+
+def may_record_second_look(user: AnyUser, second_look: SecondLook) -> bool:
+    return changeable_second_looks(user).filter(pk=second_look.pk).exists()
+
+
+def access_second_look(user: AnyUser, second_look_id: int) -> SecondLook:
+    """A second look to record; one the user may not record is 404, like a missing one."""
+    try:
+        return (
+            changeable_second_looks(user)
+            .select_related("rating__campaign", "rating__suggestion")
+            .get(pk=second_look_id)
+        )
+    except SecondLook.DoesNotExist:
+        raise Http404 from None

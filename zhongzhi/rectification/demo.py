@@ -1,6 +1,7 @@
 """The demo campaign's rectification work, in every state a unit's ledger shows three
 weeks in: the seed's closed cases repaved, replaced and installed, verified and
-answered (the road at 兴安支路2号, the water pipe at 莱阳路22号, the card machine);
+answered (the road at 兴安支路2号, rated 满意; the water pipe at 莱阳路22号; the card
+machine);
 handrails in progress with their updates; one done and waiting for the supervisor;
 one sent back; two overdue (one escalated, one asking for more time); a problem a
 community found in its own self-examination with its measure still planned.
@@ -19,13 +20,14 @@ from zhongzhi.core import clock
 from zhongzhi.intake import demo_data as seeds
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.models import Unit, User
-from zhongzhi.rectification.models import Measure, Problem, ProblemOrigin
+from zhongzhi.rectification.models import Measure, Problem, ProblemOrigin, RatingLevel
 from zhongzhi.rectification.services.measures import (
     extension_request,
     measure_transition,
     progress_post,
 )
 from zhongzhi.rectification.services.problems import measure_add, problem_create
+from zhongzhi.rectification.services.ratings import rating_submit
 
 COORDINATORS = {seeds.HDL: "hongdaolu", seeds.JKL: "jinkoulu", seeds.FSL: "fushanlu"}
 
@@ -162,6 +164,12 @@ def _finish(
         measure_transition(measure=measure, key="done", actor=coordinator)
     if case.state == "verified":
         measure_transition(measure=measure, key="verify", actor=office, answer=case.entry.answer)
+        if case.entry is seeds.ROAD:  # the resident who asked rated the answer
+            rating_submit(
+                receipt_code=measure.problem.sources.get().suggestion.receipt_code,
+                level=RatingLevel.SATISFIED,
+                comment="路修得又平又快，谢谢社区！",
+            )
     if case.state == "sent_back":
         measure_transition(
             measure=measure,

@@ -13,6 +13,7 @@ from zhongzhi.intake.forms import UnitChoiceField
 from zhongzhi.intake.search import MAX_TERM_LENGTH
 from zhongzhi.org.access import AnyUser, visible_units
 from zhongzhi.org.models import Unit
+from zhongzhi.rectification.forms_evidence import EvidenceField
 from zhongzhi.rectification.models import MeasureState, ProblemOrigin, ProblemStatus
 from zhongzhi.rectification.selectors import MeasureFilters, ProblemFilters
 
@@ -136,6 +137,7 @@ class TransitionForm(forms.Form):
 
 class ProgressForm(forms.Form):
     version = forms.IntegerField(min_value=0)
+    evidence = EvidenceField()
     percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
     text = forms.CharField(
         label=_("进展情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -353,6 +353,7 @@ def progress(request: HttpRequest, measure_id: int) -> HttpResponse:
                 percent=data["percent"],
                 text=data["text"],
                 version=data["version"],
+                evidence=data["evidence"],
             )
         except Conflict as conflict:
             messages.error(request, conflict.message)

@@ -9,6 +9,7 @@ import re
 import secrets
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -35,6 +36,14 @@ from zhongzhi.intake.services import (
     suggestion_plus_one,
     suggestion_submit,
 )
+from zhongzhi.rectification.forms_ratings import PublicRatingForm
+from zhongzhi.rectification.selectors_ratings import receipt_rating
+from zhongzhi.rectification.services.ratings import (
+    RatingRefused,
+    ReceiptNotFound,
+    rating_submit,
+    suggestion_by_receipt,
+)
 
 BROWSER_COOKIE = "zz_browser"
 BROWSER_COOKIE_AGE = 2 * 365 * 24 * 3600
@@ -44,6 +53,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "plus_one": (60, 60),
     "similar": (120, 60),
     "receipt": (60, 60),
+    "rate": (10, 60),
     "poster": (30, 60),
 }
 SIMILAR_MIN_LENGTH = 4
@@ -284,6 +294,44 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/public/receipt_lookup.html", {"form": form}, status=status)
 
 
+def _receipt_not_found(request: HttpRequest, code: str, message: str = "") -> HttpResponse:
+    context = {
+        "form": ReceiptLookupForm(initial={"code": code}),
+        "error": message
+        or explain_receipt_code(code)
+        or _("没有找到这个回执号，请核对后重新输入。"),
+    }
+    return render(request, "intake/public/receipt_lookup.html", context, status=404)
+
+
+def _receipt_page(
+    request: HttpRequest,
+    suggestion: Suggestion,
+    *,
+    rating_form: PublicRatingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    # Only when the status changed and what it became: staff notes and names stay inside.
+    timeline = public_timeline(suggestion)
+    return render(
+        request,
+        "intake/public/receipt.html",
+        {
+            "suggestion": suggestion,
+            # A merged suggestion is answered with the one it was merged into.
+            "handled": suggestion.merged_into or suggestion,
+            "campaign": suggestion.campaign,
+            "text": mask_phones(suggestion.text),
+            "timeline": timeline,
+            "is_new": request.GET.get("new") == "1",
+            # Each receipt rates its own suggestion, merged or not (services.ratings).
+            "rating_state": receipt_rating(suggestion),
+            "rating_form": rating_form or PublicRatingForm(),
+        },
+        status=status,
+    )
+
+
 @never_cache
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
@@ -301,28 +349,43 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         else None
     )
     if suggestion is None:
-        context = {
-            "form": ReceiptLookupForm(initial={"code": code}),
-            "error": explain_receipt_code(code) or _("没有找到这个回执号，请核对后重新输入。"),
-        }
-        return render(request, "intake/public/receipt_lookup.html", context, status=404)
+        return _receipt_not_found(request, code)
     if receipt_code != code:
         return redirect("public:receipt", code=receipt_code)
-    # Only when the status changed and what it became: staff notes and names stay inside.
-    timeline = public_timeline(suggestion)
-    return render(
-        request,
-        "intake/public/receipt.html",
-        {
-            "suggestion": suggestion,
-            # A merged suggestion is answered with the one it was merged into.
-            "handled": suggestion.merged_into or suggestion,
-            "campaign": suggestion.campaign,
-            "text": mask_phones(suggestion.text),
-            "timeline": timeline,
-            "is_new": request.GET.get("new") == "1",
-        },
-    )
+    return _receipt_page(request, suggestion)
+
+
+@never_cache
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The resident's rating of the answer, from the receipt page: redirected back to it
+    with a message, or the page again with what was wrong (the comment kept)."""
+    over_limit = _over_limit(request, "rate")
+    try:
+        suggestion = suggestion_by_receipt(code)
+    except ReceiptNotFound as missing:
+        return _receipt_not_found(request, code, missing.message)
+    form = PublicRatingForm(request.POST)
+    if over_limit:
+        form.is_valid()
+        form.add_error(None, _("操作太频繁了，请一分钟后再试。您填写的内容还在。"))
+        return _receipt_page(request, suggestion, rating_form=form, status=429)
+    form.is_valid()  # it only parses: the service checks
+    try:
+        rating_submit(
+            receipt_code=suggestion.receipt_code,
+            level=form.cleaned_data.get("level", ""),
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except RatingRefused as refused:
+        messages.info(request, refused.message)
+    except ValidationError as error:
+        attach_errors(form, error)
+        return _receipt_page(request, suggestion, rating_form=form, status=400)
+    else:
+        messages.success(request, _("感谢您的评价！"))
+    url = reverse("public:receipt", args=[suggestion.receipt_code])
+    return redirect(f"{url}#rating")
 
 
 # --- posters -----------------------------------------------------------------------

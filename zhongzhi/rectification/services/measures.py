@@ -8,10 +8,11 @@ and is one audit entry.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +29,7 @@ from zhongzhi.rectification.models import (
     OPEN_MEASURE_STATES,
     DueState,
     EscalationLevel,
+    Evidence,
     ExtensionRequest,
     ExtensionState,
     Measure,
@@ -35,6 +37,11 @@ from zhongzhi.rectification.models import (
     ProgressUpdate,
 )
 from zhongzhi.rectification.services.common import check_deadline, required_text
+from zhongzhi.rectification.services.evidence import (
+    evidence_discard,
+    evidence_prepare,
+    evidence_store,
+)
 from zhongzhi.rectification.services.problems import needs_answer, problem_refresh
 from zhongzhi.screening.services.common import Conflict
 
@@ -115,11 +122,10 @@ def transitions_for(user: AnyUser, measure: Measure) -> list[Transition]:
     ]
 
 
-def _locked(measure_id: int, version: int | None) -> Measure:
-    measure = (
-        Measure.objects.select_for_update(of=("self",))
-        .select_related("problem", "campaign__owner_unit", "owner_unit")
-        .get(pk=measure_id)
+def _locked(measure_id: int, version: int | None, *, lock: bool = True) -> Measure:
+    measures = Measure.objects.select_for_update(of=("self",)) if lock else Measure.objects
+    measure = measures.select_related("problem", "campaign__owner_unit", "owner_unit").get(
+        pk=measure_id
     )
     if version is not None and version != measure.version:
         raise Conflict(
@@ -201,22 +207,68 @@ def measure_transition(
     return locked
 
 
-@transaction.atomic
 def progress_post(
-    *, measure: Measure, actor: User, percent: int | None, text: str, version: int | None = None
+    *,
+    measure: Measure,
+    actor: User,
+    percent: int | None,
+    text: str,
+    version: int | None = None,
+    evidence: Sequence[File] = (),
 ) -> ProgressUpdate:
-    """An owner's progress update; a measure not yet started is started by it."""
-    locked = _locked(measure.pk, version)
-    if not access.is_owner_of(actor, locked):
+    """An owner's progress update with its evidence files; a measure not yet started is
+    started by it. All or nothing: a refused file saves nothing, and files already
+    stored are removed when the update then fails.
+
+    The files are checked (photos decoded and shrunk) and stored before the
+    transaction starts, so that no lock is held while that runs."""
+    # The same checks as under the lock, first without it: a refusal costs no upload.
+    _check_progress(_locked(measure.pk, version, lock=False), actor, percent, text)
+    prepared = evidence_prepare(evidence)
+    stored = evidence_store(prepared)
+    try:
+        return _progress_save(
+            measure=measure,
+            actor=actor,
+            percent=percent,
+            text=text,
+            version=version,
+            evidence=stored,
+        )
+    except BaseException:
+        evidence_discard(stored)
+        raise
+
+
+def _check_progress(measure: Measure, actor: User, percent: int | None, text: str) -> str:
+    if not access.is_owner_of(actor, measure):
         raise ValidationError(_("只有责任单位可以报送进展。"))
-    if locked.state not in OPEN_MEASURE_STATES:
+    if measure.state not in OPEN_MEASURE_STATES:
         raise ValidationError(
-            _("整改措施已是“%(state)s”，不能再报送进展。") % {"state": locked.get_state_display()}
+            _("整改措施已是“%(state)s”，不能再报送进展。") % {"state": measure.get_state_display()}
         )
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("完成进度应在 0 到 100 之间。")})
-    text = required_text("text", text, 2000, _("请填写进展情况。"))
+    return required_text("text", text, 2000, _("请填写进展情况。"))
+
+
+@transaction.atomic
+def _progress_save(
+    *,
+    measure: Measure,
+    actor: User,
+    percent: int | None,
+    text: str,
+    version: int | None,
+    evidence: list[Evidence],
+) -> ProgressUpdate:
+    locked = _locked(measure.pk, version)
+    text = _check_progress(locked, actor, percent, text)
+    assert percent is not None  # checked above
     update = ProgressUpdate.objects.create(measure=locked, author=actor, percent=percent, text=text)
+    for item in evidence:
+        item.update = update
+    Evidence.objects.bulk_create(evidence)
     before = {"state": locked.state, "percent": locked.percent}
     Measure.objects.filter(pk=locked.pk).update(
         percent=percent,
@@ -225,6 +277,9 @@ def progress_post(
         updated_at=timezone.now(),
         version=F("version") + 1,
     )
+    after: dict[str, object] = {"state": M.IN_PROGRESS, "percent": percent}
+    if evidence:
+        after["evidence"] = [item.original_name for item in evidence]
     audit_record(
         action=AuditAction.MEASURE_PROGRESS,
         target=locked,
@@ -232,7 +287,7 @@ def progress_post(
         campaign=locked.campaign,
         unit=locked.owner_unit,
         before=before,
-        after={"state": M.IN_PROGRESS, "percent": percent},
+        after=after,
         note=text[:500],
     )
     problem_refresh(locked.problem, actor=actor)

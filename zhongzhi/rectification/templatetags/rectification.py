@@ -13,6 +13,7 @@ from zhongzhi.intake.access import changeable_suggestions
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.rectification.models import Measure
 from zhongzhi.rectification.selectors import measure_counts, problem_counts, problem_of
+from zhongzhi.rectification.selectors_ratings import rating_of
 from zhongzhi.rectification.services.problems import ELIGIBLE
 
 register = template.Library()
@@ -54,4 +55,9 @@ def suggestion_problem(context: dict[str, Any], suggestion: Suggestion) -> dict[
         and suggestion.status in ELIGIBLE
         and changeable_suggestions(context["request"].user).filter(pk=suggestion.pk).exists()
     )
-    return {"problem": problem, "suggestion": suggestion, "may_make": may_make}
+    return {
+        "problem": problem,
+        "suggestion": suggestion,
+        "may_make": may_make,
+        "rating": rating_of(suggestion),
+    }
