@@ -213,3 +213,15 @@ def test_the_measure_page_speaks_english_when_chosen(world: World) -> None:
         assert english in html
     for chinese in ("责任单位", "报送进展", "申请延期", "进展与办理记录"):
         assert chinese not in html
+
+
+def test_the_measure_list_counts_its_measures_once(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    problem_with_measure(world)
+    client = world.client_for(world.office)
+    with CaptureQueriesContext(connection) as queries:
+        page = text(client.get(reverse("rectification:measures", args=[world.campaign.pk])))
+    assert 'data-testid="count-measures">1<' in page
+    assert sum('"to_verify"' in q["sql"] for q in queries.captured_queries) == 1

@@ -48,6 +48,10 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def includes_unit(self, unit: Unit) -> bool:
+        """Is the unit one of the campaign's: its owner unit or below it?"""
+        return unit.path.startswith(self.owner_unit.path)
+
     def collects_on(self, day: datetime.date) -> bool:
         """Residents' channels (the public page, the public API) take suggestions on the
         campaign's days only; units and staff may still record what they collected."""

@@ -98,7 +98,7 @@ def meeting_record(
         problems = error.message_dict
     if held_on and held_on > timezone.localdate():
         problems.setdefault("held_on", []).append(_("会议日期不能晚于今天。"))
-    outside_campaign = not unit.path.startswith(campaign.owner_unit.path)
+    outside_campaign = not campaign.includes_unit(unit)
     outside_scope = (
         recorded_by is not None
         and not entry_units(recorded_by, campaign).filter(pk=unit.pk).exists()

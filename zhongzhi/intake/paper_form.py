@@ -193,8 +193,7 @@ def default_entry_unit(actor: AnyUser, campaign: Campaign) -> Unit | None:
     own = [
         membership.unit
         for membership in user_memberships(actor)
-        if membership.role in CHANGE_ROLES
-        and membership.unit.path.startswith(campaign.owner_unit.path)
+        if membership.role in CHANGE_ROLES and campaign.includes_unit(membership.unit)
     ]
     return min(own, key=lambda unit: (unit.depth, unit.path), default=None)
 

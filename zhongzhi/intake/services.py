@@ -125,7 +125,7 @@ def check_belongs_to_campaign(
         raise ValidationError({"topic": _("所选方面不属于这个活动。")})
     if category is not None and category.campaign_id != campaign.pk:
         raise ValidationError({"category": _("所选群体类别不属于这个活动。")})
-    if unit is not None and not unit.path.startswith(campaign.owner_unit.path):
+    if unit is not None and not campaign.includes_unit(unit):
         raise ValidationError({"unit": _("所选单位不在这个活动的范围内。")})
     if meeting is not None and meeting.campaign_id != campaign.pk:
         raise ValidationError({"meeting": _("所选座谈会不属于这个活动。")})

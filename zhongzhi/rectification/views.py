@@ -98,7 +98,7 @@ def problems(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "page": page,
-            "counts": selectors.problem_counts(request.user, campaign),
+            "problem_counts": selectors.problem_counts(request.user, campaign),
             "may_enter": _entry_units(request, campaign).exists(),
         },
     )
@@ -121,7 +121,7 @@ def measures(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "page": page,
-            "counts": selectors.measure_counts(request.user, campaign),
+            "measure_counts": selectors.measure_counts(request.user, campaign),
         },
     )
 

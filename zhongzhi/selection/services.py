@@ -81,7 +81,7 @@ def _clean_criteria(names: Sequence[str]) -> list[str]:
 
 
 def _check_unit(campaign: Campaign, unit: Unit | None) -> None:
-    if unit is not None and not unit.path.startswith(campaign.owner_unit.path):
+    if unit is not None and not campaign.includes_unit(unit):
         raise ValidationError({"unit": _("所选单位不在这个活动的范围内。")})
 
 

@@ -39,7 +39,7 @@ def check_deadline(
 
 
 def check_unit_in_campaign(campaign: Campaign, unit: Unit, field: str) -> None:
-    if not unit.path.startswith(campaign.owner_unit.path):
+    if not campaign.includes_unit(unit):
         raise ValidationError({field: _("“%(unit)s”不是本活动的单位。") % {"unit": unit.name}})
 
 

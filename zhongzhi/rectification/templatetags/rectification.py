@@ -21,12 +21,14 @@ register = template.Library()
 
 @register.inclusion_tag("rectification/partials/tabs.html", takes_context=True)
 def rectification_tabs(context: dict[str, Any], campaign: Campaign, current: str) -> dict[str, Any]:
+    """The tabs with their counts; a list page that counted already passes its own
+    (``problem_counts`` / ``measure_counts`` in its context) so nothing is counted twice."""
     user = context["request"].user
     return {
         "campaign": campaign,
         "current": current,
-        "problems": problem_counts(user, campaign),
-        "measures": measure_counts(user, campaign),
+        "problems": context.get("problem_counts") or problem_counts(user, campaign),
+        "measures": context.get("measure_counts") or measure_counts(user, campaign),
     }
 
 

@@ -30,7 +30,7 @@ NOT_ROUTED = (SuggestionStatus.MERGED, SuggestionStatus.INVALID)
 
 
 def _check_unit_in_campaign(campaign: Campaign, unit: Unit) -> None:
-    if not unit.path.startswith(campaign.owner_unit.path):
+    if not campaign.includes_unit(unit):
         raise ValidationError({"unit": _("所选单位不在这个活动的范围内。")})
 
 
