@@ -6,7 +6,8 @@ from django.urls import reverse
 from tests.conftest import World
 from tests.intake.factories import SuggestionFactory
 from zhongzhi.campaigns import services
-from zhongzhi.campaigns.models import PlanItem
+from zhongzhi.campaigns.models import PlanItem, Topic
+from zhongzhi.intake.services import suggestion_set_topic
 
 
 def test_a_plan_items_lead_units_are_named_as_the_field_and_the_unit(world: World) -> None:
@@ -58,3 +59,13 @@ def test_the_admin_names_a_campaigns_templates_not_their_keys(world: World) -> N
     text = client.get(url).content.decode()
     assert "四阶段实施方案（斜塘街道）" in text
     assert "four-stage" not in text
+
+
+def test_the_audit_log_names_what_an_entry_is_about_in_words(world: World) -> None:
+    suggestion = SuggestionFactory(campaign=world.campaign, unit=world.hongdaolu)
+    topic = Topic.objects.create(campaign=world.campaign, order=1, name="营商环境")
+    suggestion_set_topic(suggestion=suggestion, topic=topic, actor=world.office)
+    text = world.client_for(world.office).get(reverse("admin:audit_auditentry_changelist"))
+    html = text.content.decode()
+    assert "<th" in html and "对象ID" in html and "对象编号" not in html
+    assert ">意见建议<" in html and "intake.suggestion" not in html

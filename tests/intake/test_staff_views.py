@@ -212,6 +212,28 @@ def test_a_landline_is_masked_for_the_supervisor_and_whole_for_the_coordinator(
     assert "0532-82881234" in coordinator
 
 
+def test_a_number_inside_the_text_is_masked_for_those_who_do_not_call_back(
+    world: World,
+) -> None:
+    suggestion, _created = suggestion_submit(
+        campaign=world.campaign,
+        text="红岛路8号楼道灯坏了，请联系我家电话0532-82881234或13912345678。",
+        channel=Channel.LETTER,
+        unit=world.hongdaolu,
+    )
+    detail = reverse("intake:detail", args=[suggestion.pk])
+    for reader in (world.supervisor, world.leader):
+        client = world.client_for(reader)
+        for html in (page(client, detail), page(client, f"{LIST}?q=楼道灯")):
+            assert "0532-****1234" in html, reader
+            assert "139****5678" in html, reader
+            assert "82881234" not in html and "13912345678" not in html, reader
+    for caller in (world.hongdaolu_coordinator, world.office):
+        client = world.client_for(caller)
+        for html in (page(client, detail), page(client, f"{LIST}?q=楼道灯")):
+            assert "0532-82881234" in html and "13912345678" in html, caller
+
+
 def test_phone_is_whole_for_the_coordinator_of_the_unit(
     world: World, suggestions: dict[str, Suggestion]
 ) -> None:

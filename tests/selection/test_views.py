@@ -61,6 +61,8 @@ def test_the_office_opens_a_round_through_the_page(
     page = office.get(response["Location"]).content.decode()
     assert "已开始评选：名单中有 3 条优秀金点子" in page
     assert page.count('data-testid="shortlist-row"') == 3
+    for entry in opened.entries.select_related("suggestion"):
+        assert f'<td data-testid="number">{entry.suggestion.number}</td>' in page
 
 
 def test_opening_with_bad_input_shows_chinese_errors_and_opens_nothing(

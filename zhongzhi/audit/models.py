@@ -87,7 +87,8 @@ class AuditEntry(models.Model):
     )
     # What the entry is about: "intake.suggestion" and its primary key, and so on.
     target_type = models.CharField(_("对象类型"), max_length=50)
-    target_id = models.BigIntegerField(_("对象编号"))
+    # The database id, not the 编号 staff read on pages: "对象ID" keeps the two apart.
+    target_id = models.BigIntegerField(_("对象ID"))
     before = models.JSONField(_("操作前"), default=dict, blank=True)
     after = models.JSONField(_("操作后"), default=dict, blank=True)
     note = models.TextField(_("说明"), blank=True)

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
 from zhongzhi.intake.models import Suggestion
-from zhongzhi.org.access import AnyUser, changeable_units, visible_units
+from zhongzhi.org.access import CHANGE_ROLES, AnyUser, changeable_units, roles_in, visible_units
 
 # A fixed line as stored: [area code-]local number[-extension].
 _FIXED_LINE = re.compile(r"(0\d{2,3}-)?([2-9]\d{2,3})(\d{4})(?:-(\d{1,6}))?")
@@ -82,6 +82,17 @@ def access_suggestion(user: AnyUser, suggestion_id: int, *, for_change: bool = F
 
 def can_see_phone(user: AnyUser, suggestion: Suggestion) -> bool:
     return changeable_suggestions(user).filter(pk=suggestion.pk).exists()
+
+
+def reads_phones_in_lists(user: AnyUser) -> bool:
+    """Whether numbers inside the texts of a list are shown whole to this user: to
+    those who act on suggestions (the office, coordinators), who see in a list only
+    what they may change or what their office oversees; leaders, supervisors,
+    reviewers and staff read them masked. A single suggestion's page asks
+    `can_see_phone` of that suggestion instead."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(roles_in(user) & CHANGE_ROLES)
 
 
 def mask_phones_in_text(text: str) -> str:

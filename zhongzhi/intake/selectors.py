@@ -17,8 +17,8 @@ from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
 from zhongzhi.intake.access import (
     can_see_phone,
-    changeable_suggestions,
     mask_phone,
+    mask_phones_in_text,
     visible_suggestions,
 )
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
@@ -207,12 +207,15 @@ class SuggestionDetail:
     # The number as this user may see it: whole, masked, or "" when none was given.
     phone: str
     phone_masked: bool
+    # The text as this user may read it: numbers in it masked unless they may call back.
+    text: str
 
 
 def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail:
     """What the detail page shows of a suggestion the user may see (`access_suggestion`)."""
     phone = suggestion.submitter_phone
-    phone_visible = bool(phone) and can_see_phone(user, suggestion)
+    can_change = can_see_phone(user, suggestion)
+    phone_visible = bool(phone) and can_change
     return SuggestionDetail(
         suggestion=suggestion,
         stage=stage_of(stages_by_campaign([suggestion.campaign_id]), suggestion),
@@ -220,9 +223,10 @@ def suggestion_detail(user: AnyUser, suggestion: Suggestion) -> SuggestionDetail
         triage=SuggestionTriage.objects.select_related("topic_guess", "issue")
         .filter(suggestion=suggestion)
         .first(),
-        can_change=changeable_suggestions(user).filter(pk=suggestion.pk).exists(),
+        can_change=can_change,
         phone=phone if phone_visible else mask_phone(phone),
         phone_masked=bool(phone) and not phone_visible,
+        text=suggestion.text if can_change else mask_phones_in_text(suggestion.text),
     )
 
 
