@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhongzhi.screening",
     "zhongzhi.selection",
     "zhongzhi.rectification",
+    "zhongzhi.supervision",
     "zhongzhi.api",
 ]
 

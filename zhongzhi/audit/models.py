@@ -57,6 +57,10 @@ class AuditAction(models.TextChoices):
     ESCALATE = "measure.escalate", _("督办")
     RATE = "suggestion.rate", _("满意度评价")
     SECOND_LOOK = "suggestion.second_look", _("回访")
+    # Supervision (supervision.services)
+    GROUP_SAVE = "supervision.group", _("设置督导组")
+    INSPECTION = "supervision.inspection", _("记录督导检查")
+    FINDING = "supervision.finding", _("督导发现问题")
 
 
 class AuditEntry(models.Model):

@@ -151,6 +151,10 @@ class Membership(models.Model):
         Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    # Granted by the supervision groups the user is in (`supervision.services`), which
+    # add and remove such rows as their members and units change; rows made by hand
+    # or by the account import are never touched by them.
+    granted_by_groups = models.BooleanField(_("由督导组授予"), default=False, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -130,6 +130,33 @@ def problem_create(
         suggestions_decide(decision="adopt", items=to_adopt, actor=actor)
     if not origin:
         origin = ProblemOrigin.SUGGESTIONS if rows else ProblemOrigin.SELF_EXAMINATION
+    return _insert_problem(
+        campaign=campaign,
+        actor=actor,
+        unit=unit,
+        title=title,
+        description=description,
+        topic=topic,
+        origin=origin,
+        rows=rows,
+        hot_issue_label=hot_issue.label if hot_issue is not None else "",
+    )
+
+
+def _insert_problem(
+    *,
+    campaign: Campaign,
+    actor: User,
+    unit: Unit,
+    title: str,
+    description: str,
+    topic: Topic | None,
+    origin: str,
+    rows: Sequence[Suggestion],
+    hot_issue_label: str,
+) -> Problem:
+    """The problem's row, numbered in its campaign, its sources and the audit entries;
+    the callers have checked who may enter it and what."""
     lock_campaign(campaign)
     top = Problem.objects.filter(campaign=campaign).aggregate(top=Max("number"))["top"]
     problem = Problem.objects.create(
@@ -140,7 +167,7 @@ def problem_create(
         title=title,
         description=description,
         origin=origin,
-        hot_issue_label=hot_issue.label if hot_issue is not None else "",
+        hot_issue_label=hot_issue_label,
         created_by=actor,
     )
     ProblemSuggestion.objects.bulk_create(
@@ -193,6 +220,31 @@ def measure_add(
 ) -> Measure:
     if not changeable_problems(actor).filter(pk=problem.pk).exists():
         raise ValidationError(_("只有本活动办公室或问题所在单位的联络员可以制定整改措施。"))
+    return _insert_measure(
+        problem=problem,
+        actor=actor,
+        text=text,
+        owner_unit=owner_unit,
+        responsible_person=responsible_person,
+        deadline=deadline,
+        expected_result=expected_result,
+        responsible_user=responsible_user,
+    )
+
+
+def _insert_measure(
+    *,
+    problem: Problem,
+    actor: User,
+    text: str,
+    owner_unit: Unit,
+    responsible_person: str,
+    deadline: datetime.date | None,
+    expected_result: str,
+    responsible_user: User | None,
+) -> Measure:
+    """The measure's row, checked and numbered in its problem, and its audit entry; the
+    callers have checked who may add it."""
     locked = (
         Problem.objects.select_for_update()
         .select_related("campaign__owner_unit")
@@ -238,6 +290,52 @@ def measure_add(
     )
     problem_refresh(locked, actor=actor)
     return measure
+
+
+@transaction.atomic
+def problem_from_finding(
+    *,
+    campaign: Campaign,
+    actor: User,
+    unit: Unit,
+    title: str,
+    description: str,
+    requirement: str,
+    deadline: datetime.date | None,
+    responsible_person: str,
+) -> Problem:
+    """A problem a supervision group found (督导发现) at ``unit``, with the measure it
+    requires of the unit by ``deadline``. For `supervision.services.finding_add`, which
+    checks that the actor's group covers the unit: supervisors enter nothing else here.
+    """
+    title = required_text("title", title, 120, _("请填写问题。"))
+    description = required_text("description", description, 4000, _("请填写问题描述。"))
+    check_unit_in_campaign(campaign, unit, "unit")
+    # Checked before the problem is saved, so that a bad measure leaves no problem.
+    required_text("requirement", requirement, 2000, _("请填写整改要求。"))
+    check_deadline(campaign, deadline)
+    problem = _insert_problem(
+        campaign=campaign,
+        actor=actor,
+        unit=unit,
+        title=title,
+        description=description,
+        topic=None,
+        origin=ProblemOrigin.SUPERVISION,
+        rows=(),
+        hot_issue_label="",
+    )
+    _insert_measure(
+        problem=problem,
+        actor=actor,
+        text=requirement,
+        owner_unit=unit,
+        responsible_person=responsible_person or _("单位主要负责人"),
+        deadline=deadline,
+        expected_result="",
+        responsible_user=None,
+    )
+    return problem
 
 
 def problem_refresh(problem: Problem, *, actor: User | None, answer: str = "") -> Problem:
