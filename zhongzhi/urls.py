@@ -26,4 +26,5 @@ urlpatterns = [
     path("rectification/", include("zhongzhi.rectification.urls")),
     path("rectification/files/", include("zhongzhi.rectification.urls_evidence")),
     path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
+    path("supervision/", include("zhongzhi.supervision.urls")),
 ]

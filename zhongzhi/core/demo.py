@@ -25,6 +25,7 @@ from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Membership, Role, Unit, UnitKind, User
 from zhongzhi.rectification.demo import rectification_demo_create
 from zhongzhi.screening.demo import screening_demo_create
+from zhongzhi.supervision.demo import supervision_demo_create
 
 CAMPAIGN_NAME = "八大关街道解放思想大讨论"
 
@@ -58,6 +59,7 @@ ACCOUNTS = [
     ("hongdaolu-staff", "红岛路社区工作人员", "QD-SN-BDG-HDL", Role.STAFF),
     ("supervisor", "第一督导组成员", "QD-SN-BDG-HDL", Role.SUPERVISOR),
     ("supervisor", "第一督导组成员", "QD-SN-BDG-JKL", Role.SUPERVISOR),
+    ("supervisor2", "第二督导组组长", "QD-SN-BDG-BDG", Role.SUPERVISOR),
 ]
 
 
@@ -143,6 +145,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
     demo_suggestions_create(campaign, now=_now_on(today))
     screening_demo_create(campaign, User.objects.get(username="office"))
     rectification_demo_create(campaign, User.objects.get(username="office"))
+    supervision_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )

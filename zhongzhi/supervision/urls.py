@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zhongzhi.supervision import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<int:campaign_id>/", views.overview, name="overview"),
+    path("<int:campaign_id>/groups/new/", views.group_edit, name="group_new"),
+    path("groups/<int:group_id>/", views.group, name="group"),
+    path("groups/<int:group_id>/edit/", views.group_edit, name="group_edit"),
+    path("groups/<int:group_id>/inspections/new/", views.inspection_new, name="inspection_new"),
+    path("inspections/<int:inspection_id>/", views.inspection, name="inspection"),
+]
