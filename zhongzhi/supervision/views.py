@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhongzhi.campaigns.access import access_campaign, visible_campaigns
+from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.downloads import offer_download
 from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.responses import xlsx_response
+from zhongzhi.org.forms import WorkbookUploadForm
+from zhongzhi.org.xlsx_import import WorkbookError
 from zhongzhi.supervision import selectors, services
 from zhongzhi.supervision.access import (
     access_group,
@@ -22,6 +27,7 @@ from zhongzhi.supervision.access import (
     may_set_up,
 )
 from zhongzhi.supervision.forms import FindingForm, GroupForm, InspectionForm
+from zhongzhi.supervision.imports import group_template_workbook, import_groups
 from zhongzhi.supervision.models import SupervisionGroup
 
 
@@ -174,3 +180,48 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+def _office_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    campaign = access_campaign(request.user, campaign_id)
+    if not may_set_up(request.user, campaign.pk):
+        raise Http404
+    return campaign
+
+
+@login_required
+@require_GET
+def groups_template(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _office_campaign(request, campaign_id)
+    return xlsx_response(group_template_workbook(campaign), "督导组导入模板.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def groups_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _office_campaign(request, campaign_id)
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"campaign": campaign, "form": form}
+    if request.method == "GET":
+        return render(request, "supervision/import.html", context)
+    if not form.is_valid():
+        return render(request, "supervision/import.html", context, status=400)
+    user = signed_in_user(request)
+    try:
+        result = import_groups(
+            workbook=form.cleaned_data["file"].read(), campaign=campaign, actor=user
+        )
+    except WorkbookError as error:
+        form.add_error("file", str(error))
+        return render(request, "supervision/import.html", context, status=400)
+    if not result.ok:
+        context["result"] = result
+        if result.marked_workbook:
+            context["marked_token"] = offer_download(
+                user=user, content=result.marked_workbook, filename="督导组导入-错误标注.xlsx"
+            )
+        return render(request, "supervision/import.html", context, status=400)
+    messages.success(
+        request, _("导入成功：设置了 %(count)d 个督导组。") % {"count": result.created}
+    )
+    return redirect("supervision:overview", campaign_id=campaign.pk)
