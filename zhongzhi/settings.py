@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "zhongzhi.selection",
     "zhongzhi.rectification",
     "zhongzhi.supervision",
+    "zhongzhi.research",
     "zhongzhi.api",
 ]
 

@@ -61,6 +61,12 @@ class AuditAction(models.TextChoices):
     GROUP_SAVE = "supervision.group", _("设置督导组")
     INSPECTION = "supervision.inspection", _("记录督导检查")
     FINDING = "supervision.finding", _("督导发现问题")
+    # Research topics (research.services)
+    RESEARCH_APPLY = "research.apply", _("申报课题")
+    RESEARCH_APPROVE = "research.approve", _("课题立项")
+    RESEARCH_RETURN = "research.return", _("退回课题")
+    RESEARCH_REPORT = "research.report", _("提交结题报告")
+    RESEARCH_GRADE = "research.grade", _("结题评定")
 
 
 class AuditEntry(models.Model):
