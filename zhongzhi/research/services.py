@@ -59,7 +59,7 @@ def allowed_steps(user: User, topic: ResearchTopic) -> list[str]:
     ]
 
 
-def _check_lead(unit: Unit, lead: User | None) -> None:
+def _check_lead(unit: Unit, lead: User | None) -> User:
     if lead is None:
         raise ValidationError({"lead": _("请选择课题负责人。")})
     if not Membership.objects.filter(user=lead, unit=unit).exists():
@@ -106,7 +106,7 @@ def topic_apply(
         raise ValidationError({"unit": _("只能为本单位及下属单位申报课题。")})
     title = required_text("title", title, 120, _("请填写课题名称。"))
     question = required_text("question", question, 4000, _("请写明课题研究的问题。"))
-    _check_lead(unit, lead)
+    lead = _check_lead(unit, lead)
     _check_milestones(campaign, milestones)
     lock_campaign(campaign)
     top = ResearchTopic.objects.filter(campaign=campaign).aggregate(top=Max("number"))["top"]
@@ -131,7 +131,7 @@ def topic_apply(
         actor=actor,
         campaign=campaign,
         unit=unit,
-        after={"number": topic.number, "title": title, "lead": lead.username if lead else ""},
+        after={"number": topic.number, "title": title, "lead": lead.username},
     )
     return topic
 
