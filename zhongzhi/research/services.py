@@ -64,6 +64,7 @@ def _check_lead(unit: Unit, lead: User | None) -> User:
         raise ValidationError({"lead": _("请选择课题负责人。")})
     if not Membership.objects.filter(user=lead, unit=unit).exists():
         raise ValidationError({"lead": _("课题负责人须是%(unit)s的人员。") % {"unit": unit.name}})
+    return lead
 
 
 def _check_milestones(campaign: Campaign, milestones: Sequence[tuple[str, datetime.date]]) -> None:
