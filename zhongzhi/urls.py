@@ -27,4 +27,5 @@ urlpatterns = [
     path("rectification/files/", include("zhongzhi.rectification.urls_evidence")),
     path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
     path("supervision/", include("zhongzhi.supervision.urls")),
+    path("research/", include("zhongzhi.research.urls")),
 ]

@@ -27,7 +27,7 @@ PREVIEW_TYPE = "image/jpeg"
 def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = access_evidence(request.user, evidence_id)
     inline = evidence.kind in (EvidenceKind.IMAGE, EvidenceKind.PDF)
-    return _stream(evidence.file, evidence.content_type, evidence.original_name, inline=inline)
+    return stream_file(evidence.file, evidence.content_type, evidence.original_name, inline=inline)
 
 
 @login_required
@@ -37,10 +37,12 @@ def evidence_preview(request: HttpRequest, evidence_id: int) -> FileResponse:
     if not evidence.preview:
         raise Http404
     stem = evidence.original_name.rpartition(".")[0] or evidence.original_name
-    return _stream(evidence.preview, PREVIEW_TYPE, f"{stem}.jpg", inline=True)
+    return stream_file(evidence.preview, PREVIEW_TYPE, f"{stem}.jpg", inline=True)
 
 
-def _stream(field_file: FieldFile, content_type: str, name: str, *, inline: bool) -> FileResponse:
+def stream_file(
+    field_file: FieldFile, content_type: str, name: str, *, inline: bool
+) -> FileResponse:
     if not field_file.name:
         raise Http404
     try:

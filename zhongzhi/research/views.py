@@ -1,0 +1,163 @@
+"""Research pages: a campaign's topics with their state, a unit's application, a
+topic with its milestones and the step its viewer may take (立项 / 退回 / 结题 / 评定),
+and the final report, served only to those who see the topic."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from zhongzhi.campaigns.access import access_campaign, can_manage_campaign, visible_campaigns
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.forms import attach_errors
+from zhongzhi.org.access import changeable_units
+from zhongzhi.org.models import Unit
+from zhongzhi.rectification.views_evidence import stream_file
+from zhongzhi.research import selectors, services
+from zhongzhi.research.access import access_topic
+from zhongzhi.research.forms import StepForm, TopicForm
+from zhongzhi.research.models import ResearchTopic, TopicState
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    campaigns = list(visible_campaigns(request.user))
+    if len(campaigns) == 1:
+        return redirect("research:topics", campaign_id=campaigns[0].pk)
+    return render(request, "research/home.html", {"campaigns": campaigns})
+
+
+def _entry_units(request: HttpRequest, campaign: Campaign) -> QuerySet[Unit]:
+    units = Unit.objects.filter(path__startswith=campaign.owner_unit.path)
+    if can_manage_campaign(request.user, campaign):
+        return units.order_by("path")
+    return units.filter(pk__in=changeable_units(request.user)).order_by("path")
+
+
+@login_required
+@require_GET
+def topics(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id)
+    state = request.GET.get("state", "")
+    return render(
+        request,
+        "research/topics.html",
+        {
+            "campaign": campaign,
+            "topics": selectors.campaign_topics(request.user, campaign, state),
+            "counts": [
+                (value, label, n)
+                for (value, label), n in zip(
+                    TopicState.choices,
+                    selectors.state_counts(request.user, campaign).values(),
+                    strict=True,
+                )
+            ],
+            "state": state,
+            "may_apply": _entry_units(request, campaign).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id)
+    units = _entry_units(request, campaign)
+    if not units.exists():
+        raise Http404
+    form = TopicForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_apply(
+                campaign=campaign, actor=signed_in_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request, _("已申报课题 %(number)d，等待活动办公室立项。") % {"number": topic.number}
+            )
+            return redirect("research:topic", topic_id=topic.pk)
+    return render(request, "research/apply.html", {"campaign": campaign, "form": form})
+
+
+STEP_LABELS = {
+    "approve": gettext_lazy("同意立项"),
+    "return": gettext_lazy("退回修改"),
+    "resubmit": gettext_lazy("重新申报"),
+    "report": gettext_lazy("提交结题报告"),
+    "grade": gettext_lazy("评定结题"),
+}
+
+
+@login_required
+@require_GET
+def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
+    found = access_topic(request.user, topic_id)
+    return _topic_page(request, found, StepForm())
+
+
+def _topic_page(
+    request: HttpRequest, found: ResearchTopic, form: StepForm, status: int = 200
+) -> HttpResponse:
+    steps = services.allowed_steps(signed_in_user(request), found)
+    return render(
+        request,
+        "research/topic.html",
+        {
+            "topic": found,
+            "campaign": found.campaign,
+            "milestones": found.milestones.all(),
+            "steps": [(key, STEP_LABELS[key]) for key in steps],
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, topic_id: int) -> HttpResponse:
+    found = access_topic(request.user, topic_id)
+    form = StepForm(request.POST, request.FILES)
+    key = request.POST.get("step", "")
+    if form.is_valid():
+        try:
+            services.topic_step(
+                topic=found,
+                key=key,
+                actor=signed_in_user(request),
+                note=form.cleaned_data["note"],
+                grade=form.cleaned_data["grade"],
+                report=form.cleaned_data["report"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已%(step)s。") % {"step": STEP_LABELS.get(key, "")})
+            return redirect("research:topic", topic_id=found.pk)
+    found.refresh_from_db()
+    return _topic_page(request, found, form, status=400)
+
+
+@login_required
+@require_safe
+def report_file(request: HttpRequest, topic_id: int) -> FileResponse:
+    found = access_topic(request.user, topic_id)
+    if not found.report:
+        raise Http404
+    inline = found.report_content_type == "application/pdf"
+    return stream_file(found.report, found.report_content_type, found.report_name, inline=inline)
