@@ -212,4 +212,5 @@ def empty_audit_log_after_transactional_tests(request: pytest.FixtureRequest):  
 def demo(db: None, settings: pytest.FixtureRequest, tmp_path: Path) -> DemoResult:
     """The demo campaign as `zhongzhi demo` makes it (its passwords file in tmp_path)."""
     settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]  # the settings fixture
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]  # its uploads
     return demo_create()

@@ -24,6 +24,7 @@ from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Membership, Role, Unit, UnitKind, User
 from zhongzhi.rectification.demo import rectification_demo_create
+from zhongzhi.research.demo import research_demo_create
 from zhongzhi.screening.demo import screening_demo_create
 from zhongzhi.supervision.demo import supervision_demo_create
 
@@ -146,6 +147,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
     screening_demo_create(campaign, User.objects.get(username="office"))
     rectification_demo_create(campaign, User.objects.get(username="office"))
     supervision_demo_create(campaign, User.objects.get(username="office"))
+    research_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )
