@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhongzhi.screening",
     "zhongzhi.selection",
     "zhongzhi.rectification",
+    "zhongzhi.notifications",
     "zhongzhi.api",
 ]
 
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhongzhi.core.context_processors.navigation",
+                "zhongzhi.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -225,6 +227,27 @@ TASKS = {
         "QUEUES": ["default", "triage"],
     }
 }
+
+# Notification emails: printed to the console unless EMAIL_BACKEND says SMTP
+# ("django.core.mail.backends.smtp.EmailBackend") with the EMAIL_* settings below; the
+# password from the environment or a file (EMAIL_HOST_PASSWORD_FILE), never committed.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = (
+    Path(env_str("EMAIL_HOST_PASSWORD_FILE")).read_text().strip()
+    if env_str("EMAIL_HOST_PASSWORD_FILE")
+    else env_str("EMAIL_HOST_PASSWORD")
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhongzhi@localhost")
+# The address people open the site at: the links in emails start with it.
+ZHONGZHI_SITE_URL = env_str("ZHONGZHI_SITE_URL", "http://127.0.0.1:8000")
+# The hour (0–23, TIME_ZONE) at which the worker runs the daily deadline sweep.
+ZHONGZHI_DEADLINES_HOUR = env_int("ZHONGZHI_DEADLINES_HOUR", 1)
 
 # Where the incremental near-duplicate index lives: "database" (shared by every app
 # process, the default) or "redis" (REDIS_URL).

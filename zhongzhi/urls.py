@@ -25,5 +25,7 @@ urlpatterns = [
     path("rectification/ledgers/", include("zhongzhi.rectification.urls_ledgers")),
     path("rectification/", include("zhongzhi.rectification.urls")),
     path("rectification/files/", include("zhongzhi.rectification.urls_evidence")),
+    path("rectification/settings/", include("zhongzhi.rectification.urls_settings")),
+    path("notifications/", include("zhongzhi.notifications.urls")),
     path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
 ]

@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core import clock
 from zhongzhi.intake.access import changeable_suggestions
@@ -29,6 +30,7 @@ def rectification_tabs(context: dict[str, Any], campaign: Campaign, current: str
         "current": current,
         "problems": context.get("problem_counts") or problem_counts(user, campaign),
         "measures": context.get("measure_counts") or measure_counts(user, campaign),
+        "may_set_deadlines": can_manage_campaign(user, campaign),
     }
 
 
