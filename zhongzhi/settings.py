@@ -228,21 +228,26 @@ TASKS = {
     }
 }
 
-# Notification emails: printed to the console unless EMAIL_BACKEND says SMTP
-# ("django.core.mail.backends.smtp.EmailBackend") with the EMAIL_* settings below; the
-# password from the environment or a file (EMAIL_HOST_PASSWORD_FILE), never committed.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = (
-    Path(env_str("EMAIL_HOST_PASSWORD_FILE")).read_text().strip()
-    if env_str("EMAIL_HOST_PASSWORD_FILE")
-    else env_str("EMAIL_HOST_PASSWORD")
-)
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Notification emails (Django's MAILERS): printed to the console unless EMAIL_BACKEND
+# names SMTP ("django.core.mail.backends.smtp.EmailBackend"), which takes the EMAIL_*
+# variables below; the password from the environment or a file
+# (EMAIL_HOST_PASSWORD_FILE), never committed.
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": (
+            Path(env_str("EMAIL_HOST_PASSWORD_FILE")).read_text().strip()
+            if env_str("EMAIL_HOST_PASSWORD_FILE")
+            else env_str("EMAIL_HOST_PASSWORD")
+        ),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhongzhi@localhost")
 # The address people open the site at: the links in emails start with it.
 ZHONGZHI_SITE_URL = env_str("ZHONGZHI_SITE_URL", "http://127.0.0.1:8000")

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +70,6 @@ def _email(message: Message) -> EmailMessage:
 
 def _send_emails(emails: list[EmailMessage]) -> None:
     try:
-        get_connection().send_messages(emails)
+        mailers.default.send_messages(emails)
     except Exception:
         logger.exception("sending %d notification emails failed", len(emails))

@@ -50,6 +50,13 @@ def measure_deadline(measure: Measure) -> str:
     return format_html('{} <span class="deadline {}">{}</span>', day, css, text)
 
 
+@register.inclusion_tag("rectification/partials/due_badge.html")
+def measure_due(measure: Measure) -> dict[str, Any]:
+    """The sweep's verdict on a measure still being worked on: 即将到期 or 逾期N天, and
+    its escalation step."""
+    return {"measure": measure, "days_overdue": measure.days_overdue(clock.today())}
+
+
 @register.inclusion_tag("rectification/partials/suggestion_problem.html", takes_context=True)
 def suggestion_problem(context: dict[str, Any], suggestion: Suggestion) -> dict[str, Any]:
     """On a suggestion's page: the problem it is part of, or the button that makes one."""
