@@ -22,12 +22,12 @@ from zhongzhi.intake import demo_data as seeds
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.models import Unit, User
 from zhongzhi.rectification.models import Measure, Problem, ProblemOrigin, RatingLevel
+from zhongzhi.rectification.services.deadlines import sweep_deadlines
 from zhongzhi.rectification.services.measures import (
     extension_request,
     measure_transition,
     progress_post,
 )
-from zhongzhi.rectification.services.deadlines import sweep_deadlines
 from zhongzhi.rectification.services.problems import measure_add, problem_create
 from zhongzhi.rectification.services.ratings import rating_submit
 
