@@ -34,6 +34,7 @@ from zhongzhi.audit.services import Entry, audit_record, audit_record_many
 from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core import clock
+from zhongzhi.core.bulk import insert_many
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.notifications.models import NotificationKind
 from zhongzhi.notifications.selectors import coordinators_of, holders_of, leaders_above
@@ -334,7 +335,7 @@ def _sweep_measures(
                 note=_("逾期 %(days)d 天，%(level)s") % {"days": days, "level": label},
             )
         )
-    Escalation.objects.bulk_create(escalations, batch_size=1000)
+    insert_many(escalations)
     audit_record_many(entries)
     # Highest step first: a measure reaching several steps today ends at the highest.
     for level in reversed(STEPS):
