@@ -47,10 +47,10 @@ def test_email_goes_after_commit_and_not_on_rollback(
     assert sent.to == ["office@example.gov.cn"] and "整改时限提醒" in sent.subject
     assert sent.body.endswith("/x/")
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify(world.office, kind=NotificationKind.DEADLINES, text="回滚了")
-            raise RuntimeError
+    capture = django_capture_on_commit_callbacks(execute=True)  # type: ignore[operator]
+    with capture, pytest.raises(RuntimeError), transaction.atomic():
+        notify(world.office, kind=NotificationKind.DEADLINES, text="回滚了")
+        raise RuntimeError
     assert mail.outbox == []
     # Accounts without an address get the notification and no email.
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]

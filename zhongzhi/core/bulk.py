@@ -9,12 +9,14 @@ by COPY, several times faster again than one INSERT a row. No primary keys come 
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def insert_many(objects: Sequence[models.Model]) -> int:
     if not objects:
         return 0
+    # The connection itself, not the ``connection`` proxy: it is asked for every value.
+    connection = connections[DEFAULT_DB_ALIAS]
     meta = type(objects[0])._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name

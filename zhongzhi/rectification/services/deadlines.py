@@ -308,11 +308,12 @@ def _sweep_measures(
         return
     now = timezone.now()
     escalations, entries = [], []
+    note = _("逾期 %(days)d 天，%(level)s")
+    labels = {int(level): str(level.label) for level in STEPS}
     for row, level, days in steps:
         told = people.for_level(row, level)
         digest.add(told, campaign, str(level))
         summary.escalations[level] += 1
-        label = EscalationLevel(level).label
         escalations.append(
             Escalation(
                 measure_id=row.pk,
@@ -326,13 +327,14 @@ def _sweep_measures(
         entries.append(
             Entry(
                 AuditAction.ESCALATE,
-                Measure(pk=row.pk),
+                Measure,
                 None,
                 campaign,
                 people.units[row.owner_unit_id],
                 before={"escalation": level - 1},
                 after={"escalation": level, "days_overdue": days},
-                note=_("逾期 %(days)d 天，%(level)s") % {"days": days, "level": label},
+                note=note % {"days": days, "level": labels[level]},
+                target_pk=row.pk,
             )
         )
     insert_many(escalations)
