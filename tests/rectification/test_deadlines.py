@@ -255,3 +255,11 @@ def test_badges_history_filter_and_the_leaders_list(world: World, measure: Measu
     # Out of scope stays 404, listed or not.
     jkl = world.client_for(world.jinkoulu_coordinator)
     assert jkl.get(reverse("rectification:measure", args=[measure.pk])).status_code == 404
+
+
+def test_the_demo_has_its_overdue_measures_escalated(demo: object) -> None:
+    levels = set(
+        Measure.objects.filter(due_state=DueState.OVERDUE).values_list("escalation", flat=True)
+    )
+    assert {EscalationLevel.REMIND, EscalationLevel.LIST} <= levels
+    assert Notification.objects.filter(recipient__username="leader").exists()
