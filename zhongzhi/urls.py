@@ -25,6 +25,8 @@ urlpatterns = [
     path("rectification/ledgers/", include("zhongzhi.rectification.urls_ledgers")),
     path("rectification/", include("zhongzhi.rectification.urls")),
     path("rectification/files/", include("zhongzhi.rectification.urls_evidence")),
+    path("rectification/settings/", include("zhongzhi.rectification.urls_settings")),
+    path("notifications/", include("zhongzhi.notifications.urls")),
     path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
     path("supervision/", include("zhongzhi.supervision.urls")),
     path("research/", include("zhongzhi.research.urls")),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from tests.conftest import World
 from tests.factories import UserFactory
 from zhongzhi.audit.models import AuditAction, AuditEntry
+from zhongzhi.notifications.models import Notification
 from zhongzhi.org.access import visible_units
 from zhongzhi.org.models import Membership, User
 from zhongzhi.rectification.access import is_verifier_of
@@ -190,6 +191,11 @@ def test_a_finding_becomes_a_problem_with_a_measure_the_group_verifies(
     assert measure.responsible_person == "单位主要负责人"
     assert is_verifier_of(User.objects.get(pk=inspector.pk), measure)
     assert not is_verifier_of(world.jinkoulu_coordinator, measure)
+    # The unit's coordinator is told, with the deadline and a link to the measure.
+    (told,) = Notification.objects.all()
+    assert told.recipient == world.jinkoulu_coordinator
+    assert "楼道堆物未清理" in told.text and "2026-10-22" in told.text
+    assert told.url == f"/rectification/measures/{measure.pk}/"
 
 
 def test_a_bad_finding_leaves_no_problem(

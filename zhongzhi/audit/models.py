@@ -22,6 +22,8 @@ class AuditAction(models.TextChoices):
     SIGN = "suggestion.sign", _("签收")
     SEND_BACK = "suggestion.send_back", _("退回")
     TRANSFER = "suggestion.transfer", _("转办")
+    # The daily sweep's one reminder of a signature past its deadline.
+    SIGN_REMIND = "suggestion.sign_remind", _("签收超时提醒")
     ACCEPT = "suggestion.accept", _("受理")
     MERGE = "suggestion.merge", _("合并")
     MERGED_IN = "suggestion.merged_in", _("并入建议")
@@ -55,6 +57,7 @@ class AuditAction(models.TextChoices):
     EXTENSION_GRANT = "measure.extension_grant", _("同意延期")
     EXTENSION_REFUSE = "measure.extension_refuse", _("不同意延期")
     ESCALATE = "measure.escalate", _("督办")
+    RECTIFICATION_SETTINGS = "rectification.settings", _("修改整改时限设置")
     RATE = "suggestion.rate", _("满意度评价")
     SECOND_LOOK = "suggestion.second_look", _("回访")
     # Supervision (supervision.services)

@@ -9,6 +9,7 @@ from django.db.models import Model
 
 from zhongzhi.audit.models import AuditEntry
 from zhongzhi.campaigns.models import Campaign
+from zhongzhi.core.bulk import insert_many
 from zhongzhi.org.models import Unit, User
 
 
@@ -18,22 +19,25 @@ def target_type(model: Model | type[Model]) -> str:
 
 @dataclass
 class Entry:
-    """One entry to record; ``audit_record_many`` writes a list of them in one insert."""
+    """One entry to record; ``audit_record_many`` writes a list of them in one insert.
+    ``target`` may be the model with ``target_pk`` the row's key, when a bulk caller
+    has only ids (the deadline sweep's thousands of steps)."""
 
     action: str
-    target: Model
+    target: Model | type[Model]
     actor: User | None
     campaign: Campaign | None
     unit: Unit | None = None
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    target_pk: int | None = None
 
     def row(self) -> AuditEntry:
         return AuditEntry(
             action=self.action,
             target_type=target_type(self.target),
-            target_id=self.target.pk,
+            target_id=self.target.pk if self.target_pk is None else self.target_pk,
             actor=self.actor,
             campaign=self.campaign,
             unit=self.unit,
@@ -60,6 +64,5 @@ def audit_record(
 
 
 def audit_record_many(entries: Iterable[Entry]) -> int:
-    rows = [entry.row() for entry in entries]
-    AuditEntry.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    """Many entries in one prepared statement (thousands on the deadline sweep's day)."""
+    return insert_many([entry.row() for entry in entries])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhongzhi.campaigns.access import can_manage_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
+from zhongzhi.core.bulk import insert_many
 from zhongzhi.intake.folding import fill_search_text
 from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
@@ -619,7 +620,7 @@ def suggestions_bulk_insert(campaign: Campaign, batch: list[Suggestion]) -> int:
                 numbers = suggestion_numbers_reserve(campaign_id=campaign.pk, count=len(batch))
                 for suggestion, number in zip(batch, numbers, strict=True):
                     suggestion.number = number
-                _insert_many(batch)
+                insert_many(batch)
             return len(batch)
         except IntegrityError:
             keys = [s.idempotency_key for s in batch if s.idempotency_key]
@@ -635,24 +636,3 @@ def suggestions_bulk_insert(campaign: Campaign, batch: list[Suggestion]) -> int:
             if not batch:
                 return 0
     raise RuntimeError("could not insert the suggestions: receipt codes kept colliding")
-
-
-def _insert_many(objects: Sequence[models.Model]) -> None:
-    """INSERT through one prepared statement run for every object. `bulk_create`
-    builds the SQL for every single value in Python: for 10,000 suggestions that was
-    most of the import's time; this takes a fraction of it. Values go through each
-    field's own conversion (`get_db_prep_save`), as with `save()`."""
-    meta = type(objects[0])._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # names from the model, values bound
-        quote(meta.db_table),
-        ", ".join(quote(str(field.column)) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    rows = [
-        tuple(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)

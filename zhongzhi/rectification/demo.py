@@ -3,8 +3,9 @@ weeks in: the seed's closed cases repaved, replaced and installed, verified and
 answered (the road at 兴安支路2号, rated 满意; the water pipe at 莱阳路22号; the card
 machine);
 handrails in progress with their updates; one done and waiting for the supervisor;
-one sent back; two overdue (one escalated, one asking for more time); a problem a
-community found in its own self-examination with its measure still planned.
+one sent back; two overdue (one asking for more time), escalated by the day's
+deadline sweep (the lamps nine days late up to 挂牌督办, the dance team's 催办); a
+problem a community found in its own self-examination with its measure still planned.
 
 Runs after the screening demo; running it again changes nothing.
 """
@@ -21,6 +22,7 @@ from zhongzhi.intake import demo_data as seeds
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.models import Unit, User
 from zhongzhi.rectification.models import Measure, Problem, ProblemOrigin, RatingLevel
+from zhongzhi.rectification.services.deadlines import sweep_deadlines
 from zhongzhi.rectification.services.measures import (
     extension_request,
     measure_transition,
@@ -149,6 +151,7 @@ def rectification_demo_create(campaign: Campaign, office: User) -> int:
             progress_post(measure=measure, actor=coordinator, percent=percent, text=text)
         _finish(case, measure, coordinator, office, supervisor, today)
     made += _self_examination(campaign, today)
+    sweep_deadlines(today)
     return made
 
 

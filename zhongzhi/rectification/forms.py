@@ -4,11 +4,13 @@ invalid values are ignored) and the entry forms."""
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.core.forms import attach_errors
 from zhongzhi.intake.forms import UnitChoiceField
 from zhongzhi.intake.search import MAX_TERM_LENGTH
 from zhongzhi.org.access import AnyUser, visible_units
@@ -16,12 +18,14 @@ from zhongzhi.org.models import Unit
 from zhongzhi.rectification.forms_evidence import EvidenceField
 from zhongzhi.rectification.models import MeasureState, ProblemOrigin, ProblemStatus
 from zhongzhi.rectification.selectors import MeasureFilters, ProblemFilters
+from zhongzhi.rectification.services.deadlines import check_steps_in_order
 
 DUE_CHOICES = [
     ("", _("全部")),
     ("open", _("未完成")),
     ("due_soon", _("即将到期")),
     ("overdue", _("已逾期")),
+    ("listed", _("挂牌督办")),
 ]
 
 
@@ -178,3 +182,25 @@ def measure_filters_from(query: QueryDict, campaign: Campaign, user: AnyUser) ->
 def problem_filters_from(query: QueryDict, campaign: Campaign, user: AnyUser) -> ProblemFilters:
     form = ProblemFilterForm(query or None, campaign=campaign, units=filter_units(user, campaign))
     return form.filters()
+
+
+class DeadlineSettingsForm(forms.Form):
+    """The office's deadline rules; the escalation steps must come in order."""
+
+    due_soon_days = forms.IntegerField(label=_("到期前几天提醒"), min_value=0, max_value=60)
+    remind_after_days = forms.IntegerField(label=_("逾期几天催办"), min_value=0, max_value=365)
+    supervise_after_days = forms.IntegerField(label=_("逾期几天督办"), min_value=0, max_value=365)
+    list_after_days = forms.IntegerField(label=_("逾期几天挂牌督办"), min_value=0, max_value=365)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        steps = [data.get(name) for name in DEADLINE_STEPS]
+        if None not in steps:
+            try:
+                check_steps_in_order(*steps)  # type: ignore[arg-type]  # None excluded above
+            except ValidationError as error:
+                attach_errors(self, error)
+        return data
+
+
+DEADLINE_STEPS = ("remind_after_days", "supervise_after_days", "list_after_days")

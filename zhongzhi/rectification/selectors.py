@@ -16,6 +16,8 @@ from zhongzhi.rectification.access import visible_measures, visible_problems
 from zhongzhi.rectification.models import (
     OPEN_MEASURE_STATES,
     DueState,
+    Escalation,
+    EscalationLevel,
     Measure,
     MeasureState,
     Problem,
@@ -64,7 +66,8 @@ def problem_list(user: AnyUser, filters: ProblemFilters) -> QuerySet[Problem]:
 class MeasureFilters:
     campaign: Campaign
     state: str = ""
-    # "" (any), "due_soon", "overdue", or "open" (every measure still being worked on).
+    # "" (any), "due_soon", "overdue", "listed" (挂牌督办), or "open" (every measure still
+    # being worked on).
     due: str = ""
     # The owner unit and everything below it.
     owner_unit: Unit | None = None
@@ -83,6 +86,8 @@ def measure_list(user: AnyUser, filters: MeasureFilters) -> QuerySet[Measure]:
         measures = measures.filter(state__in=OPEN_MEASURE_STATES)
     elif filters.due in (DueState.DUE_SOON, DueState.OVERDUE):
         measures = measures.filter(due_state=filters.due, state__in=OPEN_MEASURE_STATES)
+    elif filters.due == "listed":
+        measures = measures.filter(escalation=EscalationLevel.LIST, state__in=OPEN_MEASURE_STATES)
     if filters.owner_unit is not None:
         measures = measures.filter(owner_unit__path__startswith=filters.owner_unit.path)
     if filters.escalated:
@@ -110,6 +115,7 @@ def measure_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
         open=Count("pk", filter=open_states),
         due_soon=Count("pk", filter=open_states & Q(due_state=DueState.DUE_SOON)),
         overdue=Count("pk", filter=open_states & Q(due_state=DueState.OVERDUE)),
+        listed=Count("pk", filter=open_states & Q(escalation=EscalationLevel.LIST)),
         to_verify=Count("pk", filter=Q(state=MeasureState.DONE)),
         verified=Count("pk", filter=Q(state=MeasureState.VERIFIED)),
     )
@@ -181,3 +187,18 @@ def measure_timeline(measure: Measure) -> list[TimelineItem]:
         for u in measure.updates.select_related("author").prefetch_related("evidence")
     ]
     return sorted([*entries, *updates], key=lambda item: item.at)
+
+
+def measure_escalations(measure: Measure) -> list[Escalation]:
+    """The measure's escalation steps, oldest first (every deadline it had)."""
+    return list(measure.escalations.order_by("at", "level"))
+
+
+def listed_measures(user: AnyUser, campaign: Campaign, limit: int = 20) -> list[Measure]:
+    """挂牌督办: the open measures listed to the leaders, longest overdue first."""
+    return list(
+        visible_measures(user)
+        .filter(campaign=campaign, state__in=OPEN_MEASURE_STATES, escalation=EscalationLevel.LIST)
+        .select_related("problem", "owner_unit")
+        .order_by("deadline", "pk")[:limit]
+    )

@@ -100,6 +100,7 @@ def problems(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "page": page,
             "problem_counts": selectors.problem_counts(request.user, campaign),
             "may_enter": _entry_units(request, campaign).exists(),
+            "listed": selectors.listed_measures(request.user, campaign),
         },
     )
 
@@ -291,6 +292,7 @@ def _measure_page(request: HttpRequest, found: Measure, **forms: object) -> Http
         "closes_problem": selectors.closes_problem(found),
         "timeline": selectors.measure_timeline(found),
         "extensions": list(found.extensions.select_related("requested_by", "decided_by")),
+        "escalations": selectors.measure_escalations(found),
         "pending_extension": pending,
         "progress_form": forms.get("progress_form")
         or (ProgressForm(initial={"percent": found.percent}) if owner and found.is_open else None),

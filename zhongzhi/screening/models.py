@@ -77,6 +77,9 @@ class Assignment(models.Model):
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     # Signed after the sign deadline: counted in the units' assessment.
     signed_late = models.BooleanField(_("超时签收"), default=False)
+    # When the daily sweep found it unsigned past its sign deadline and reminded the
+    # unit (once: a second day's sweep leaves it).
+    sign_reminded_at = models.DateTimeField(_("签收超时提醒时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         User,
         verbose_name=_("退回/转办人"),

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhongzhi.audit.models import AuditAction
@@ -14,6 +15,9 @@ from zhongzhi.audit.services import audit_record
 from zhongzhi.campaigns.access import managed_campaigns
 from zhongzhi.campaigns.models import Campaign, PlanItem
 from zhongzhi.core import clock
+from zhongzhi.notifications.models import NotificationKind
+from zhongzhi.notifications.selectors import coordinators_of
+from zhongzhi.notifications.services import notify_many
 from zhongzhi.org.models import Membership, Role, Unit, User
 from zhongzhi.rectification.services.common import required_text
 from zhongzhi.rectification.services.problems import problem_from_finding
@@ -205,6 +209,19 @@ def finding_add(
         responsible_person=(responsible_person or "").strip(),
     )
     finding = Finding.objects.create(inspection=inspection, problem=problem)
+    measure = problem.measures.get()
+    notify_many(
+        coordinators_of([inspection.unit_id]).get(inspection.unit_id, []),
+        kind=NotificationKind.FINDING,
+        text=_("%(group)s检查发现问题：%(title)s。请在 %(deadline)s 前完成整改（措施 %(code)s）。")
+        % {
+            "group": inspection.group.name,
+            "title": problem.title,
+            "deadline": f"{measure.deadline:%Y-%m-%d}",
+            "code": measure.code,
+        },
+        url=reverse("rectification:measure", args=[measure.pk]),
+    )
     audit_record(
         action=AuditAction.FINDING,
         target=inspection,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from zhongzhi.audit.models import AuditAction
 from zhongzhi.audit.services import audit_record
 from zhongzhi.intake.models import MAX_TEXT_LENGTH
+from zhongzhi.notifications.models import NotificationKind
+from zhongzhi.notifications.selectors import coordinators_of
+from zhongzhi.notifications.services import notify, notify_many
 from zhongzhi.org.access import AnyUser
 from zhongzhi.org.models import User
 from zhongzhi.rectification import access
@@ -204,7 +208,25 @@ def measure_transition(
         note=reason or (answer if key == "verify" else ""),
     )
     problem_refresh(problem, actor=actor, answer=answer)
+    if key == "send_back":
+        _tell_owners_sent_back(locked, reason)
     return locked
+
+
+def _tell_owners_sent_back(measure: Measure, reason: str) -> None:
+    """The owner unit's coordinators, its responsible person and whoever reported it done."""
+    people = [
+        *coordinators_of([measure.owner_unit_id]).get(measure.owner_unit_id, []),
+        *User.objects.filter(
+            pk__in=[measure.responsible_user_id, measure.done_by_id], is_active=True
+        ),
+    ]
+    notify_many(
+        people,
+        kind=NotificationKind.SENT_BACK,
+        text=_("整改措施 %(code)s 核验退回：%(reason)s") % {"code": measure.code, "reason": reason},
+        url=reverse("rectification:measure", args=[measure.pk]),
+    )
 
 
 def progress_post(
@@ -376,5 +398,16 @@ def extension_decide(
         before=before,
         after={"deadline": pending.requested_deadline.isoformat()} if grant else {},
         note=note,
+    )
+    text = (
+        _("整改措施 %(code)s 的延期申请已同意，时限延至 %(deadline)s。")
+        if grant
+        else _("整改措施 %(code)s 的延期申请未同意：%(note)s")
+    ) % {"code": locked.code, "deadline": f"{pending.requested_deadline:%Y-%m-%d}", "note": note}
+    notify(
+        pending.requested_by,
+        kind=NotificationKind.EXTENSION,
+        text=text,
+        url=reverse("rectification:measure", args=[locked.pk]),
     )
     return pending

@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core import clock
 from zhongzhi.intake.access import changeable_suggestions
@@ -29,6 +30,7 @@ def rectification_tabs(context: dict[str, Any], campaign: Campaign, current: str
         "current": current,
         "problems": context.get("problem_counts") or problem_counts(user, campaign),
         "measures": context.get("measure_counts") or measure_counts(user, campaign),
+        "may_set_deadlines": can_manage_campaign(user, campaign),
     }
 
 
@@ -46,6 +48,13 @@ def measure_deadline(measure: Measure) -> str:
     else:
         text, css = _("还剩 %(days)d 天") % {"days": days}, "due" if days <= 3 else ""
     return format_html('{} <span class="deadline {}">{}</span>', day, css, text)
+
+
+@register.inclusion_tag("rectification/partials/due_badge.html")
+def measure_due(measure: Measure) -> dict[str, Any]:
+    """The sweep's verdict on a measure still being worked on: 即将到期 or 逾期N天, and
+    its escalation step."""
+    return {"measure": measure, "days_overdue": measure.days_overdue(clock.today())}
 
 
 @register.inclusion_tag("rectification/partials/suggestion_problem.html", takes_context=True)

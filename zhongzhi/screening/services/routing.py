@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,9 @@ from zhongzhi.audit.services import Entry, audit_record, audit_record_many
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.access import changeable_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
+from zhongzhi.notifications.models import NotificationKind
+from zhongzhi.notifications.selectors import coordinators_of
+from zhongzhi.notifications.services import notify_many
 from zhongzhi.org.models import Unit, User
 from zhongzhi.screening.models import OPEN_STATES, Assignment, AssignmentState, RoutingProposal
 from zhongzhi.screening.services.common import BulkRefused, Refusal
@@ -117,7 +121,26 @@ def suggestions_assign(
         )
         for suggestion in rows.values()
     )
+    _tell_unit(campaign, unit, len(assignments), sign_deadline)
     return assignments
+
+
+def _tell_unit(
+    campaign: Campaign, unit: Unit, count: int, sign_deadline: datetime.datetime
+) -> None:
+    """One notification per batch to the unit's coordinators: what came and by when."""
+    notify_many(
+        coordinators_of([unit.pk]).get(unit.pk, []),
+        kind=NotificationKind.ASSIGNED,
+        text=_("%(campaign)s：交办给%(unit)s %(count)d 条意见建议，请在 %(deadline)s 前签收。")
+        % {
+            "campaign": campaign.name,
+            "unit": unit.name,
+            "count": count,
+            "deadline": f"{timezone.localtime(sign_deadline):%Y-%m-%d %H:%M}",
+        },
+        url=reverse("screening:sign", args=[campaign.pk]),
+    )
 
 
 def _lock_open(assignment_id: int) -> Assignment:
@@ -230,6 +253,7 @@ def assignment_transfer(
         after={"unit": to_unit.name},
         note=note,
     )
+    _tell_unit(assignment.campaign, to_unit, 1, sign_deadline)
     return transferred
 
 

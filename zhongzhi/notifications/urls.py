@@ -1,0 +1,10 @@
+from django.urls import path
+
+from zhongzhi.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:notification_id>/read/", views.mark_read, name="read"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+]
