@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage, TopicLabel, TopicModelVersion
+from zhongzhi.analysis.similarity import campaign_place_names
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.org.models import Unit, User
@@ -276,6 +277,7 @@ def campaign_triage(campaign_id: int, progress: Progress | None = None) -> Triag
         topics=specs,
         model=latest[1] if latest else None,
         user_words=user_words(units.values(), specs),
+        place_names=campaign_place_names(campaign_id),
         progress=progress,
         workers=triage_workers(),
     )
