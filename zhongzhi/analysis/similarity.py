@@ -20,6 +20,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
+from zhongzhi.analysis.models import SuggestionTriage
 from zhongzhi.analysis.stores import BatchStore, DatabaseStore, Progress, lock_campaign_index
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
@@ -28,6 +29,7 @@ from zhongzhi.triage.dedup import (
     DuplicateIndex,
     DuplicateStore,
     InMemoryStore,
+    Match,
     RedisStore,
     SignatureParams,
 )
@@ -121,7 +123,8 @@ def similar_suggestions(
     if limit <= 0 or sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS:
         return []
     # Ask for spares: some candidates may be invalid, or deleted since they were indexed.
-    matches = duplicate_index(campaign.pk).query(text, top_k=2 * limit)
+    index = duplicate_index(campaign.pk)
+    matches = _closest_members(campaign.pk, index, text, index.query(text, top_k=2 * limit))
     if not matches:
         return []
     found = {s.pk: s for s in _public_suggestions(campaign.pk, [m.id for m in matches])}
@@ -131,6 +134,47 @@ def similar_suggestions(
         if m.id in found
     ]
     return similar[:limit]
+
+
+# Members of a group compared with the typed text: a popular group's first ones do.
+_MEMBERS_COMPARED: Final = 200
+
+
+def _closest_members(
+    campaign_id: int, index: DuplicateIndex, text: str, matches: list[Match]
+) -> list[Match]:
+    """Each matched group stands for its member closest to ``text`` (same place first,
+    then the most of it found), not for its first member: a resident typing about
+    山海关路4号 sees the one about 山海关路4号. Groups are the last triage run's."""
+    if not matches:
+        return matches
+    rows = SuggestionTriage.objects.filter(
+        campaign_id=campaign_id, group__in=[m.id for m in matches], canonical=False
+    ).exclude(suggestion__status=SuggestionStatus.INVALID)
+    members: dict[int, list[int]] = {}
+    for pk, group in rows.order_by("pk").values_list("suggestion_id", "group")[:_MEMBERS_COMPARED]:
+        members.setdefault(group, []).append(pk)
+    if not members:
+        return matches
+    ids = [m.id for m in matches if m.id in members]
+    ids += [pk for m in matches for pk in members.get(m.id, [])]
+    texts = dict(Suggestion.objects.filter(pk__in=ids).values_list("pk", "text"))
+    ids = [pk for pk in ids if pk in texts]
+    compared = dict(zip(ids, index.compare_texts(text, [texts[pk] for pk in ids]), strict=True))
+    closest = []
+    for m in matches:
+        options = [pk for pk in [m.id, *members.get(m.id, [])] if pk in compared]
+        if not options:
+            closest.append(m)
+            continue
+        best = max(options, key=lambda pk: _closeness(compared[pk], pk))
+        c = compared[best]
+        closest.append(Match(best, c.overlap, c.jaccard, m.duplicate, c.same_place))
+    return closest
+
+
+def _closeness(match: Match, pk: int) -> tuple[bool, float, float, int]:
+    return (match.same_place is not False, match.overlap, match.jaccard, -pk)
 
 
 def _public_suggestions(campaign_id: int, ids: list[int]) -> Any:

@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 from zhongzhi.triage.dedup.batch import DuplicateGroups, find_duplicate_groups
 from zhongzhi.triage.dedup.matching import (
+    EXACT_WEIGHT,
+    Candidates,
     Fingerprint,
     Match,
     MatchParams,
@@ -112,6 +114,19 @@ class DuplicateIndex:
         )
         return [m for m in matches if m.overlap >= threshold][:top_k]
 
+    def compare_texts(self, text: str, others: Sequence[str]) -> list[Match]:
+        """``text`` verified against each of ``others`` (ids are positions in it), in
+        that order: for choosing the member of a group closest to what is typed."""
+        sigs = compute_signatures([text, *others], self.signature_params)
+        query = _fingerprint(sigs, 0, self._places(text))
+        p = self.match_params
+        matches = []
+        for k, other_text in enumerate(others):
+            other = _fingerprint(sigs, k + 1, self._places(other_text))
+            found = compare(query, _everything(k), {k: other}.get, p, verify_implausible=True)
+            matches.extend(found)
+        return matches
+
     def duplicate_of(self, text: str) -> Match | None:
         """The canonical text ``text`` would be grouped with, if any."""
         sigs = compute_signatures([text], self.signature_params)
@@ -182,6 +197,11 @@ class DuplicateIndex:
             for key, owner in zip(keys.tolist(), ids[owners].tolist(), strict=True):
                 target.append_to_buckets([key], owner, index.match_params.bucket_cap)
         return index, groups
+
+
+def _everything(member: int) -> Candidates:
+    # Counted as sharing every bucket: verified exactly, whatever the anchors say.
+    return Candidates([member], {member: EXACT_WEIGHT}, {member: 0})
 
 
 def _bucket_entries(
