@@ -426,12 +426,19 @@ _WORD_WINDOW: Final = 8  # characters segmented on each side of a gram to find i
 
 
 def _whole_words(text: str, lo: int, hi: int, segmenter: Segmenter) -> tuple[int, int]:
-    """``text[lo:hi]`` widened to the words it touches (the text segmented near it)."""
+    """``text[lo:hi]`` widened to the words it touches (the text segmented near it) and
+    to a place name it touches (红岛路 is not in jieba's dictionary: "红" + "岛路")."""
     start = max(0, lo - _WORD_WINDOW)
+    window = text[start : hi + _WORD_WINDOW]
     bounds = [start]
-    for token in segmenter.tokens(text[start : hi + _WORD_WINDOW]):
+    for token in segmenter.tokens(window):
         bounds.append(bounds[-1] + len(token))
-    return max(b for b in bounds if b <= lo), min(b for b in bounds if b >= hi)
+    lo, hi = max(b for b in bounds if b <= lo), min(b for b in bounds if b >= hi)
+    for place in extract_places(window):
+        at = window.find(place) + start
+        if at < hi and lo < at + len(place):
+            lo, hi = min(lo, at), max(hi, at + len(place))
+    return lo, hi
 
 
 def _label(
@@ -616,6 +623,7 @@ def cluster_hot_issues(
     return issues
 
 
+_ROUTE_RE: Final = re.compile("[0-9]路")
 # Share of the centre's weight in the names of places above which the members share a
 # street and nothing else: five requests about 红岛路 are not one issue.
 _PLACE_ONLY_SHARE: Final = 0.7
@@ -628,7 +636,7 @@ def _held_by_places(
     places: Counter[str],
 ) -> bool:
     # "36路" is a bus route the members share, not a street
-    names = [p.lower() for p in places if not p[:-1].isdigit()]
+    names = [p.lower() for p in places if not _ROUTE_RE.search(p)]
     total = float(weights.sum())
     if not names or total <= 0:
         return False
