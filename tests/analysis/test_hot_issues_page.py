@@ -335,3 +335,42 @@ def test_triage_cells_of_a_suggestion_not_triaged_yet(world: World) -> None:
     html = render_to_string("analysis/partials/triage_cells.html", {"suggestion": suggestion})
 
     assert html.count("<td") == 4
+
+
+def test_a_hot_issue_keeps_its_id_and_page_when_one_more_suggestion_arrives(
+    world: World, triaged: dict[str, list[Suggestion]]
+) -> None:
+    from tests.analysis.test_triage_service import submit
+
+    before = _issue_of(triaged["mixing"][0])
+    others = {i.pk for i in HotIssue.objects.filter(campaign=world.campaign)}
+    url = reverse("analysis:hot_issue", args=[before.pk])
+    office = world.client_for(world.office)
+    assert office.get(url).status_code == 200
+    newcomer = submit(
+        world.campaign,
+        "红岛路搅拌站凌晨还在施工，噪音吵得孩子睡不着，请求限制搅拌站夜间作业。",
+        world.hongdaolu,
+        300,
+    )
+
+    campaign_triage(world.campaign.pk)
+
+    after = _issue_of(triaged["mixing"][0])
+    assert after.pk == before.pk
+    assert {i.pk for i in HotIssue.objects.filter(campaign=world.campaign)} == others
+    response = office.get(url)
+    assert response.status_code == 200
+    assert newcomer.pk in {s.pk for s in response.context["page"].object_list}
+
+
+def test_a_rerun_without_changes_keeps_every_hot_issue_id(
+    world: World, triaged: dict[str, list[Suggestion]]
+) -> None:
+    before = dict(HotIssue.objects.filter(campaign=world.campaign).values_list("pk", "label"))
+
+    campaign_triage(world.campaign.pk)
+
+    assert (
+        dict(HotIssue.objects.filter(campaign=world.campaign).values_list("pk", "label")) == before
+    )

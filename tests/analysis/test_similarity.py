@@ -323,3 +323,17 @@ def test_a_new_submission_is_indexed_by_the_follower_and_its_campaign_triaged(
     assert found[0].is_duplicate
     assert scheduled == [world.campaign.pk]
     assert follow_new_suggestions() == 0
+
+
+def test_similar_suggestions_show_the_member_closest_to_the_typed_text(world: World) -> None:
+    from zhongzhi.analysis.services import campaign_triage
+
+    short = ROAD.split("。")[0] + "。"
+    first = _submit(world.campaign, short)
+    closest = _submit(world.campaign, "尊敬的领导：" + ROAD)
+    campaign_triage(world.campaign.pk)
+
+    (found,) = similar_suggestions(campaign=world.campaign, text=ROAD)
+
+    assert found.suggestion.pk == closest.pk != first.pk
+    assert found.is_duplicate and found.same_place is True

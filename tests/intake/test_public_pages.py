@@ -451,6 +451,19 @@ def test_similar_box_lists_existing_suggestions_with_their_counts(world: World) 
         assert personal not in page
 
 
+def test_similar_box_says_another_building_is_a_similar_request_elsewhere(world: World) -> None:
+    suggestion_submit(campaign=world.campaign, text=ROAD, channel=Channel.ONLINE)
+    index_new_suggestions()
+    url = reverse("public:similar", args=[world.campaign.pk])
+
+    elsewhere = Client().get(url, {"text": ROAD.replace("38号楼", "52号楼")}).content.decode()
+    same = Client().get(url, {"text": ROAD}).content.decode()
+
+    assert "红岛路38号楼前" in elsewhere
+    assert "其他地点的类似诉求" in elsewhere and "几乎相同" not in elsewhere
+    assert "同一地点" in same and "几乎相同" in same
+
+
 def test_similar_box_is_empty_for_short_text_and_ignores_invalid_suggestions(
     world: World,
 ) -> None:

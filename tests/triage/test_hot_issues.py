@@ -31,7 +31,7 @@ from zhongzhi.triage.hot_issues import (
     extract_groups,
     extract_places,
 )
-from zhongzhi.triage.keywords import data_lines
+from zhongzhi.triage.keywords import data_lines, default_segmenter
 from zhongzhi.triage.normalise import normalise
 from zhongzhi.triage.topics.features import key_text
 
@@ -295,8 +295,42 @@ def test_label_joins_the_heavy_grams_where_they_overlap() -> None:
     keys = np.array([_key(g) for g in grams], dtype=np.uint64)
     weights = np.array([0.5, 0.5, 0.5, 0.4, 0.4, 0.1, 0.9], dtype=np.float32)
     # heaviest merged span first
-    assert _label(text, np.arange(7), weights, keys) == "丽发新城 搅拌站 噪音"
-    assert _label(text, np.arange(0), weights[:0], keys) == text[:12]
+    assert _label(text, np.arange(7), weights, keys, default_segmenter()) == "丽发新城 搅拌站 噪音"
+    # no gram found: the text's first words
+    assert _label(text, np.arange(0), weights[:0], keys, default_segmenter()) == "丽发新城的搅拌站"
+
+
+def test_label_is_whole_words_without_url_pieces() -> None:
+    text = "平角公园附近的路灯坏了,详见http://www.baidu.com"
+    grams = ["平角", "角公", "公园附", "htt", "bai", "路灯"]
+    keys = np.array([_key(g) for g in grams], dtype=np.uint64)
+    weights = np.array([0.5, 0.5, 0.5, 0.9, 0.9, 0.3], dtype=np.float32)
+    label = _label(text, np.arange(6), weights, keys, default_segmenter())
+    assert label == "平角公园附近 路灯"
+    assert "htt" not in label and "baidu" not in label
+
+
+def test_five_requests_sharing_only_a_street_name_are_not_an_issue() -> None:
+    texts = [
+        "红岛路的路灯坏了，晚上很黑",
+        "红岛路菜市场占道经营严重",
+        "红岛路小学门口需要减速带",
+        "红岛路的垃圾桶太少了",
+        "红岛路有一棵树挡住了窗户",
+    ]
+    items = [HotIssueInput(f"r-{i}", t, START) for i, t in enumerate(texts)]
+    assert cluster_hot_issues(items, threshold=0.05) == []
+
+
+def test_traditional_and_simplified_spellings_of_a_place_are_one_chip() -> None:
+    items = [
+        HotIssueInput(f"p-{i}", text, START)
+        for i, text in enumerate(
+            [*_PLANT[:3], *(t.replace("丽发新城", "麗發新城") for t in _PLANT[3:])]
+        )
+    ]
+    (issue,) = cluster_hot_issues(items)
+    assert "丽发新城" in issue.places and "麗發新城" not in issue.places
 
 
 def _key(gram: str) -> int:

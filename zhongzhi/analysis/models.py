@@ -78,7 +78,8 @@ class HotIssue(models.Model):
     """A hot issue of a campaign: many suggestions, from several places, about one thing.
 
     A campaign's hot issues are replaced as a whole by every triage run, in one
-    transaction; ``rank`` 1 is the hottest.
+    transaction; ``rank`` 1 is the hottest. An issue that keeps most of its members
+    keeps its id (``services._persisting_issue_ids``).
     """
 
     campaign = models.ForeignKey(

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage, TopicLabel, TopicModelVersion
+from zhongzhi.analysis.similarity import campaign_place_names
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.org.models import Unit, User
@@ -276,6 +277,7 @@ def campaign_triage(campaign_id: int, progress: Progress | None = None) -> Triag
         topics=specs,
         model=latest[1] if latest else None,
         user_words=user_words(units.values(), specs),
+        place_names=campaign_place_names(campaign_id),
         progress=progress,
         workers=triage_workers(),
     )
@@ -392,6 +394,11 @@ def _store(
         for issue in issues:
             if issue.representative_id not in existing:
                 issue.representative_id = None
+        # An issue whose members mostly stay keeps its id, so links and filters by it
+        # survive the next automatic run: read the old memberships before replacing.
+        kept_ids = _persisting_issue_ids(campaign_id, result)
+        for index, old_pk in kept_ids.items():
+            issues[position[index]].pk = old_pk
         # Clear the links first: deleting the issues then has nothing to SET_NULL.
         SuggestionTriage.objects.filter(campaign_id=campaign_id, issue__isnull=False).update(
             issue=None
@@ -411,6 +418,41 @@ def _store(
         "topic_guesses": topic_guesses,
         "issues": len(issues),
     }
+
+
+# Share of the larger of an old and a new issue that both must hold for the new one to
+# keep the old id: one suggestion more or fewer keeps it, a split or a merge keeps it for
+# the part that holds most of the members.
+SAME_ISSUE_SHARE: Final = 0.5
+
+
+def _persisting_issue_ids(campaign_id: int, result: TriageResult) -> dict[int, int]:
+    """Library issue index -> id of the stored issue it continues (most members shared,
+    each old id given once, the largest overlaps first)."""
+    old: dict[int, set[int]] = {}
+    links = SuggestionTriage.objects.filter(campaign_id=campaign_id, issue__isnull=False)
+    for suggestion_id, issue_id in links.values_list("suggestion_id", "issue_id"):
+        old.setdefault(issue_id, set()).add(suggestion_id)
+    if not old:
+        return {}
+    old_of = {member: issue_id for issue_id, members in old.items() for member in members}
+    new: dict[int, int] = {}
+    shared: dict[tuple[int, int], int] = {}
+    for row in result.rows:
+        if row.issue is None:
+            continue
+        new[row.issue] = new.get(row.issue, 0) + 1
+        if (was := old_of.get(int(row.id))) is not None:
+            shared[row.issue, was] = shared.get((row.issue, was), 0) + 1
+    kept: dict[int, int] = {}
+    taken: set[int] = set()
+    for (index, was), count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+        if index in kept or was in taken:
+            continue
+        if count >= SAME_ISSUE_SHARE * max(new[index], len(old[was])):
+            kept[index] = was
+            taken.add(was)
+    return kept
 
 
 def _suggestion_ids(campaign_id: int) -> set[int]:

@@ -11,6 +11,7 @@ by default, Redis when ``settings.ZHONGZHI_DUPLICATE_INDEX == "redis"``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -19,16 +20,20 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
+from zhongzhi.analysis.models import SuggestionTriage
 from zhongzhi.analysis.stores import BatchStore, DatabaseStore, Progress, lock_campaign_index
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
+from zhongzhi.org.models import Unit, split_place_names
 from zhongzhi.triage.dedup import (
     DuplicateIndex,
     DuplicateStore,
     InMemoryStore,
+    Match,
     RedisStore,
     SignatureParams,
 )
+from zhongzhi.triage.places import PlaceFinder
 
 # Fewer letters and digits than this say too little to look anything up.
 MIN_QUERY_CHARS: Final = 6
@@ -41,6 +46,8 @@ class SimilarSuggestion:
     suggestion: Suggestion  # only the public fields are loaded
     similarity: float  # share of the shorter text found in the other (0..1)
     is_duplicate: bool  # the typed text would join this suggestion's duplicate group
+    # both name a specific place: the same one (True) or another (False); else None
+    same_place: bool | None = None
 
 
 # --- the store ------------------------------------------------------------------------
@@ -71,8 +78,37 @@ def duplicate_store(campaign_id: int) -> DuplicateStore:
     return DatabaseStore(campaign_id)
 
 
+def campaign_place_names(campaign_id: int) -> list[str]:
+    """Names that make a place of the campaign's tree: each unit's name, short name and
+    辖区地名 (``Unit.places``). Two texts naming two of them are two places."""
+    owner_path = Campaign.objects.values_list("owner_unit__path", flat=True).get(pk=campaign_id)
+    names: dict[str, None] = {}
+    units = Unit.objects.filter(path__startswith=owner_path)
+    for name, short, places in units.values_list("name", "short_name", "places"):
+        for word in (name, short, *split_place_names(places)):
+            if len(word.strip()) >= 2:
+                names[word.strip()] = None
+    return list(names)
+
+
+# A unit renamed or given a place name is seen within this many seconds; the lookup
+# runs on every pause of a resident's typing, and units change rarely.
+_FINDER_SECONDS: Final = 60.0
+_finders: dict[int, tuple[float, PlaceFinder]] = {}
+
+
+def place_finder(campaign_id: int) -> PlaceFinder:
+    cached = _finders.get(campaign_id)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < _FINDER_SECONDS:
+        return cached[1]
+    finder = PlaceFinder(campaign_place_names(campaign_id))
+    _finders[campaign_id] = (now, finder)
+    return finder
+
+
 def duplicate_index(campaign_id: int) -> DuplicateIndex:
-    return DuplicateIndex(duplicate_store(campaign_id))
+    return DuplicateIndex(duplicate_store(campaign_id), places=place_finder(campaign_id))
 
 
 # --- reads ----------------------------------------------------------------------------
@@ -87,14 +123,58 @@ def similar_suggestions(
     if limit <= 0 or sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS:
         return []
     # Ask for spares: some candidates may be invalid, or deleted since they were indexed.
-    matches = duplicate_index(campaign.pk).query(text, top_k=2 * limit)
+    index = duplicate_index(campaign.pk)
+    matches = _closest_members(campaign.pk, index, text, index.query(text, top_k=2 * limit))
     if not matches:
         return []
     found = {s.pk: s for s in _public_suggestions(campaign.pk, [m.id for m in matches])}
     similar = [
-        SimilarSuggestion(found[m.id], m.overlap, m.duplicate) for m in matches if m.id in found
+        SimilarSuggestion(found[m.id], m.overlap, m.duplicate, m.same_place)
+        for m in matches
+        if m.id in found
     ]
     return similar[:limit]
+
+
+# Members of a group compared with the typed text: a popular group's first ones do.
+_MEMBERS_COMPARED: Final = 200
+
+
+def _closest_members(
+    campaign_id: int, index: DuplicateIndex, text: str, matches: list[Match]
+) -> list[Match]:
+    """Each matched group stands for its member closest to ``text`` (same place first,
+    then the most of it found), not for its first member: a resident typing about
+    山海关路4号 sees the one about 山海关路4号. Groups are the last triage run's."""
+    if not matches:
+        return matches
+    rows = SuggestionTriage.objects.filter(
+        campaign_id=campaign_id, group__in=[m.id for m in matches], canonical=False
+    ).exclude(suggestion__status=SuggestionStatus.INVALID)
+    members: dict[int, list[int]] = {}
+    for pk, group in rows.order_by("pk").values_list("suggestion_id", "group")[:_MEMBERS_COMPARED]:
+        members.setdefault(group, []).append(pk)
+    if not members:
+        return matches
+    ids = [m.id for m in matches if m.id in members]
+    ids += [pk for m in matches for pk in members.get(m.id, [])]
+    texts = dict(Suggestion.objects.filter(pk__in=ids).values_list("pk", "text"))
+    ids = [pk for pk in ids if pk in texts]
+    compared = dict(zip(ids, index.compare_texts(text, [texts[pk] for pk in ids]), strict=True))
+    closest = []
+    for m in matches:
+        options = [pk for pk in [m.id, *members.get(m.id, [])] if pk in compared]
+        if not options:
+            closest.append(m)
+            continue
+        best = max(options, key=lambda pk: _closeness(compared[pk], pk))
+        c = compared[best]
+        closest.append(Match(best, c.overlap, c.jaccard, m.duplicate, c.same_place))
+    return closest
+
+
+def _closeness(match: Match, pk: int) -> tuple[bool, float, float, int]:
+    return (match.same_place is not False, match.overlap, match.jaccard, -pk)
 
 
 def _public_suggestions(campaign_id: int, ids: list[int]) -> Any:
@@ -150,19 +230,20 @@ def index_new_suggestions(limit: int = INDEX_BATCH) -> dict[int, int]:
         if isinstance(store, DatabaseStore):
             # Group first, reading without a lock (submissions go on meanwhile); hold
             # the campaign's lock only to check that nothing changed and to write.
+            places = place_finder(campaign_id)
             batch = BatchStore(store)
-            DuplicateIndex(batch).add_many(ids, texts)
+            DuplicateIndex(batch, places=places).add_many(ids, texts)
             with transaction.atomic():
                 lock_campaign_index(campaign_id)
                 if not batch.still_current():  # another writer came first: redo
                     batch = BatchStore(store)
-                    DuplicateIndex(batch).add_many(ids, texts)
+                    DuplicateIndex(batch, places=places).add_many(ids, texts)
                 batch.flush()
                 _mark_indexed(ids)
         else:
             with transaction.atomic():
                 lock_campaign_index(campaign_id)
-                DuplicateIndex(store).add_many(ids, texts)
+                duplicate_index(campaign_id).add_many(ids, texts)
                 _mark_indexed(ids)
         indexed[campaign_id] = len(members)
     return indexed
@@ -194,7 +275,8 @@ def rebuild_index(campaign_id: int, progress: Progress | None = None) -> int:
     """
     ids, texts = _suggestions(campaign_id)
     capture = _Capture()
-    DuplicateIndex.build(ids, texts, capture)
+    places = place_finder(campaign_id)
+    DuplicateIndex.build(ids, texts, capture, places=places)
     if capture.loaded is None:
         raise RuntimeError("DuplicateIndex.build no longer bulk-loads an InMemoryStore")
     keys, members, digests = capture.loaded
@@ -219,7 +301,8 @@ def rebuild_index(campaign_id: int, progress: Progress | None = None) -> int:
         late_ids = sorted(set(now) - set(ids))
         if late_ids:
             late = dict(Suggestion.objects.filter(pk__in=late_ids).values_list("pk", "text"))
-            DuplicateIndex(store).add_many(late_ids, [late[pk] for pk in late_ids])
+            index = DuplicateIndex(store, places=places)
+            index.add_many(late_ids, [late[pk] for pk in late_ids])
     return len(ids) + len(late_ids)
 
 

@@ -45,7 +45,7 @@ from zhongzhi.triage.keywords import (
     stopwords,
     summarise,
 )
-from zhongzhi.triage.normalise import normalise_many
+from zhongzhi.triage.normalise import fold_letters_many, normalise_many
 from zhongzhi.triage.topics.features import TfidfBlock, key_text
 from zhongzhi.triage.topics.model import evenly
 
@@ -421,20 +421,44 @@ def _centre_grams(
             yield columns[order], weights[order]
 
 
+_LATIN_RUN_RE: Final = re.compile("[a-z]{3,}")  # a URL or an address, not a word of the issue
+_WORD_WINDOW: Final = 8  # characters segmented on each side of a gram to find its words
+
+
+def _whole_words(text: str, lo: int, hi: int, segmenter: Segmenter) -> tuple[int, int]:
+    """``text[lo:hi]`` widened to the words it touches (the text segmented near it) and
+    to a place name it touches (红岛路 is not in jieba's dictionary: "红" + "岛路")."""
+    start = max(0, lo - _WORD_WINDOW)
+    window = text[start : hi + _WORD_WINDOW]
+    bounds = [start]
+    for token in segmenter.tokens(window):
+        bounds.append(bounds[-1] + len(token))
+    lo, hi = max(b for b in bounds if b <= lo), min(b for b in bounds if b >= hi)
+    for place in extract_places(window):
+        at = window.find(place) + start
+        if at < hi and lo < at + len(place):
+            lo, hi = min(lo, at), max(hi, at + len(place))
+    return lo, hi
+
+
 def _label(
     text: str,
     columns: npt.NDArray[np.int64],
     weights: npt.NDArray[np.float32],
     keys: npt.NDArray[np.uint64],
+    segmenter: Segmenter,
 ) -> str:
-    """The centre's heaviest n-grams (``_centre_grams``), joined where they overlap in
-    ``text``."""
+    """The centre's heaviest n-grams (``_centre_grams``), widened to the whole words of
+    ``text`` they touch (a gram "岛路搅" names 红岛路 and 搅拌站) and joined where they
+    overlap; one to three such phrases. Latin runs (URL pieces) are left out."""
     spans: list[tuple[int, int, float]] = []
     for column, weight in zip(columns.tolist(), weights.tolist(), strict=True):
         gram = key_text(int(keys[column]))
         at = text.find(gram)
-        if at >= 0:
-            spans.append((at, at + len(gram), weight))
+        if at >= 0 and not _LATIN_RUN_RE.search(gram):
+            lo, hi = _whole_words(text, at, at + len(gram), segmenter)
+            if not _LATIN_RUN_RE.search(text[lo:hi]):
+                spans.append((lo, hi, weight))
     spans.sort()
     merged: list[tuple[float, str]] = []
     start, stop, total = -1, -1, 0.0
@@ -448,7 +472,10 @@ def _label(
     if start >= 0:
         merged.append((total, text[start:stop]))
     merged.sort(key=lambda pair: -pair[0])
-    return " ".join(span for _, span in merged[:3]) or text[:12]
+    if merged:
+        return " ".join(span for _, span in merged[:3])
+    lo, hi = _whole_words(text, 0, min(len(text), 8), segmenter)
+    return text[lo:hi]
 
 
 def _positions_by_value(values: npt.NDArray[np.int64]) -> dict[int, npt.NDArray[np.int64]]:
@@ -557,15 +584,20 @@ def cluster_hot_issues(
     ]
     centres = _centre_grams(matrix, [uniques_of_cluster[c] for c in kept])
 
+    segmenter = segmenter or default_segmenter()
     issues: list[HotIssue] = []
     for cluster, (gram_columns, gram_weights) in zip(kept, centres, strict=True):
         member_items = items_of_cluster[cluster].tolist()
         uniques = uniques_of_cluster[cluster].tolist()
+        texts = [unique_texts[u] for u in uniques[:30]]
+        # Thirty members, their first lines, are enough to name the issue's places;
+        # 紅島路 and 红岛路 are one place (folded to Simplified, half-width).
+        named = [p for t in texts for p in extract_places(t, limit=300)]
+        places = Counter(fold_letters_many(named))
+        if _held_by_places(gram_columns, gram_weights, keys, places):
+            continue
         representative = max(uniques, key=rank_of_unique.__getitem__)
         rep_item = next(i for i in member_items if unique_list[i] == representative)
-        texts = [unique_texts[u] for u in uniques[:30]]
-        # Thirty members, their first lines, are enough to name the issue's places.
-        places = Counter(p for t in texts for p in extract_places(t, limit=300))
         groups = Counter(g for t in texts for g in extract_groups(t, limit=300))
         units = sorted({u for i in member_items if (u := items[i].unit)})
         times = [s for i in member_items if (s := stamps[i]) is not None]
@@ -573,7 +605,7 @@ def cluster_hot_issues(
         likes = sum(likes_of_unique[u] for u in uniques)
         issues.append(
             HotIssue(
-                label=_label(folded[representative], gram_columns, gram_weights, keys),
+                label=_label(folded[representative], gram_columns, gram_weights, keys, segmenter),
                 representative_id=items[rep_item].id,
                 member_ids=[items[i].id for i in member_items],
                 size=len(member_items),
@@ -587,8 +619,33 @@ def cluster_hot_issues(
             )
         )
     issues.sort(key=lambda issue: (-issue.heat, -issue.size, str(issue.representative_id)))
-    _add_details(issues[:detail_limit], items, segmenter or default_segmenter())
+    _add_details(issues[:detail_limit], items, segmenter)
     return issues
+
+
+_ROUTE_RE: Final = re.compile("[0-9]路")
+# Share of the centre's weight in the names of places above which the members share a
+# street and nothing else: five requests about 红岛路 are not one issue.
+_PLACE_ONLY_SHARE: Final = 0.7
+
+
+def _held_by_places(
+    columns: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float32],
+    keys: npt.NDArray[np.uint64],
+    places: Counter[str],
+) -> bool:
+    # "36路" is a bus route the members share, not a street
+    names = [p.lower() for p in places if not _ROUTE_RE.search(p)]
+    total = float(weights.sum())
+    if not names or total <= 0:
+        return False
+    in_names = sum(
+        w
+        for c, w in zip(columns.tolist(), weights.tolist(), strict=True)
+        if any(key_text(int(keys[c])) in name for name in names)
+    )
+    return in_names >= _PLACE_ONLY_SHARE * total
 
 
 def _add_details(

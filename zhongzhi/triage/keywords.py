@@ -163,7 +163,14 @@ class Segmenter:
         clean = normalise(text[: MAX_SEGMENT_CHARS * 2])[:MAX_SEGMENT_CHARS]
         if not clean:
             return []
-        return [w for w in self._ensure().lcut(clean) if _WORD_RE.search(w)]
+        # No HMM: the words it guesses beyond the dictionary are mostly mis-cuts that
+        # staff cannot read as keywords ("和文", "一歇", "树长").
+        return [w for w in self._ensure().lcut(clean, HMM=False) if _WORD_RE.search(w)]
+
+    def tokens(self, normalised: str) -> list[str]:
+        """Every token of an already normalised text, punctuation included, so that
+        their lengths add up to the text's (for cutting it at word boundaries)."""
+        return list(self._ensure().lcut(normalised, HMM=False)) if normalised else []
 
     def cut_pos(self, text: str) -> list[tuple[str, str]]:
         """(word, part of speech) pairs; slower than ``cut``, used for place names."""

@@ -48,6 +48,7 @@ from zhongzhi.triage.dedup.signatures import compute_signatures
 from zhongzhi.triage.hot_issues import HotIssue, HotIssueInput, cluster_hot_issues, extract_places
 from zhongzhi.triage.keywords import KeywordExtractor, Segmenter, data_lines, stopwords
 from zhongzhi.triage.normalise import normalise, normalise_many
+from zhongzhi.triage.places import PlaceFinder
 from zhongzhi.triage.scoring import IdeaScore, score_suggestions
 from zhongzhi.triage.topics import KeywordTopicClassifier, TopicModel, TopicPrediction, TopicSpec
 
@@ -174,14 +175,17 @@ def _likes(value: Any) -> int:
 # --- stages -----------------------------------------------------------------------------
 
 
-def _duplicate_groups(texts: Sequence[str], normalised: Sequence[str]) -> tuple[I64, Any]:
+def _duplicate_groups(
+    texts: Sequence[str], normalised: Sequence[str], places: PlaceFinder
+) -> tuple[I64, Any]:
     """Groups computed from the already normalised texts (same result as
-    ``find_duplicate_groups(texts)``, without normalising a second time)."""
+    ``find_duplicate_groups(texts, places=places)``, without normalising a second time)."""
     keys = _matching_keys(normalised)
     if keys is None:
-        groups = find_duplicate_groups(texts)
+        groups = find_duplicate_groups(texts, places=places)
     else:
-        groups = find_duplicate_groups(texts, signatures=compute_signatures(texts, keys=keys))
+        sigs = compute_signatures(texts, keys=keys)
+        groups = find_duplicate_groups(texts, signatures=sigs, places=places)
     return groups.group, groups.canonical
 
 
@@ -638,11 +642,14 @@ def triage_batch(
     topics: Sequence[TopicSpec] = (),
     model: TopicModel | None = None,
     user_words: Sequence[str] = (),
+    place_names: Sequence[str] = (),
     progress: Progress | None = None,
     workers: int = 1,
 ) -> TriageResult:
     """Triage a batch; see the module docstring. ``progress(stage, done, total)`` is
-    called when each stage starts (done 0) and ends (done = total = number of items)."""
+    called when each stage starts (done 0) and ends (done = total = number of items).
+    ``place_names`` (the campaign's unit and place names) tell places apart in the
+    near-duplicate decision, as ``places.PlaceFinder`` describes."""
     started = time.perf_counter()
     n = len(items)
     timings: dict[str, float] = {}
@@ -674,7 +681,8 @@ def triage_batch(
 
     side: _SideResult | None = None
     try:
-        group, canonical = timed("duplicates", lambda: _duplicate_groups(texts, normalised))
+        finder = PlaceFinder(place_names)
+        group, canonical = timed("duplicates", lambda: _duplicate_groups(texts, normalised, finder))
         duplicate = ~np.asarray(canonical, dtype=np.bool_)
         if child is not None:
             child.send_flags(duplicate)

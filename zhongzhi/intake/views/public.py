@@ -229,6 +229,7 @@ def similar(request: HttpRequest, campaign_id: int) -> HttpResponse:
                     "text": mask_phones(suggestion.text),
                     "code": plus_one_code(suggestion),
                     "is_duplicate": match.is_duplicate,
+                    "same_place": match.same_place,
                     "plussed": suggestion.pk in already,
                 }
             )

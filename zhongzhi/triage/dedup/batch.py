@@ -27,6 +27,7 @@ from zhongzhi.triage.dedup.matching import (
     find_candidates,
 )
 from zhongzhi.triage.dedup.signatures import SignatureParams, Signatures, compute_signatures
+from zhongzhi.triage.places import PlaceFinder, fold_many
 
 I64 = npt.NDArray[np.int64]
 
@@ -78,10 +79,12 @@ def find_duplicate_groups(
     match_params: MatchParams | None = None,
     with_similar: bool = False,
     signatures: Signatures | None = None,
+    places: PlaceFinder | None = None,
 ) -> DuplicateGroups:
     """Group near-duplicate ``texts``; the first of each group in input order is its
     canonical. With ``with_similar`` every verified pair with overlap at or above
-    ``match_params.similar`` is returned as well (duplicates included)."""
+    ``match_params.similar`` is returned as well (duplicates included). ``places`` finds
+    the texts' specific places (by default without the campaign's own names)."""
     p = match_params or MatchParams()
     sigs = signatures if signatures is not None else compute_signatures(texts, signature_params)
     n = len(sigs)
@@ -96,10 +99,15 @@ def find_duplicate_groups(
     fingerprints: dict[int, Fingerprint] = {}
     anchor_counts = np.diff(sigs.anchor_offsets).tolist()
 
+    finder = (places or PlaceFinder()) if p.place_aware else None
+    # Folding is one numpy pass for all; places are read only of texts that get compared.
+    folded = fold_many(texts) if finder is not None else []
+
     def fingerprint_of(i: int) -> Fingerprint:
         found = fingerprints.get(i)
         if found is None:
-            found = fingerprints[i] = Fingerprint(sigs.digest(i), anchor_counts[i])
+            tokens = finder.find_folded(folded[i]) if finder is not None else ()
+            found = fingerprints[i] = Fingerprint(sigs.digest(i), anchor_counts[i], tokens)
         return found
 
     exact = sigs.exact.tolist()

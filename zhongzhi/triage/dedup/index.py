@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 from zhongzhi.triage.dedup.batch import DuplicateGroups, find_duplicate_groups
 from zhongzhi.triage.dedup.matching import (
+    EXACT_WEIGHT,
+    Candidates,
     Fingerprint,
     Match,
     MatchParams,
@@ -32,6 +34,7 @@ from zhongzhi.triage.dedup.signatures import (
     compute_signatures,
 )
 from zhongzhi.triage.dedup.stores import DuplicateStore, InMemoryStore, RedisStore
+from zhongzhi.triage.places import PlaceFinder
 
 
 def _text_keys(sigs: Signatures, i: int) -> list[int]:
@@ -43,8 +46,9 @@ def _text_keys(sigs: Signatures, i: int) -> list[int]:
     return keys
 
 
-def _fingerprint(sigs: Signatures, i: int) -> Fingerprint:
-    return Fingerprint(sigs.digest(i), int(sigs.anchor_offsets[i + 1] - sigs.anchor_offsets[i]))
+def _fingerprint(sigs: Signatures, i: int, places: tuple[str, ...] = ()) -> Fingerprint:
+    anchors = int(sigs.anchor_offsets[i + 1] - sigs.anchor_offsets[i])
+    return Fingerprint(sigs.digest(i), anchors, places)
 
 
 class DuplicateIndex:
@@ -56,20 +60,31 @@ class DuplicateIndex:
         *,
         signature_params: SignatureParams | None = None,
         match_params: MatchParams | None = None,
+        places: PlaceFinder | None = None,
     ) -> None:
         self.store: DuplicateStore = store if store is not None else InMemoryStore()
         self.signature_params = signature_params or SignatureParams()
         self.match_params = match_params or MatchParams()
+        self.places = places or PlaceFinder()
+
+    def _places(self, text: str) -> tuple[str, ...]:
+        return self.places.find(text) if self.match_params.place_aware else ()
 
     def _matches(
-        self, sigs: Signatures, i: int, top_k: int, *, verify_implausible: bool = False
+        self,
+        sigs: Signatures,
+        i: int,
+        top_k: int,
+        places: tuple[str, ...],
+        *,
+        verify_implausible: bool = False,
     ) -> tuple[list[int], list[Match]]:
         keys = _text_keys(sigs, i)
         if not keys:
             return keys, []
         p = self.match_params
         members = self.store.bucket_members(keys)
-        query = _fingerprint(sigs, i)
+        query = _fingerprint(sigs, i, places)
         candidates = find_candidates(keys, members, int(sigs.exact[i]), query.anchors, p, top_k)
         if not candidates.ranked:
             return keys, []
@@ -91,14 +106,32 @@ class DuplicateIndex:
         threshold = self.match_params.similar if similar is None else similar
         sigs = compute_signatures([text], self.signature_params)
         _, matches = self._matches(
-            sigs, 0, max(top_k, self.match_params.top_k), verify_implausible=True
+            sigs,
+            0,
+            max(top_k, self.match_params.top_k),
+            self._places(text),
+            verify_implausible=True,
         )
         return [m for m in matches if m.overlap >= threshold][:top_k]
+
+    def compare_texts(self, text: str, others: Sequence[str]) -> list[Match]:
+        """``text`` verified against each of ``others`` (ids are positions in it), in
+        that order: for choosing the member of a group closest to what is typed."""
+        sigs = compute_signatures([text, *others], self.signature_params)
+        query = _fingerprint(sigs, 0, self._places(text))
+        p = self.match_params
+        matches = []
+        for k, other_text in enumerate(others):
+            other = _fingerprint(sigs, k + 1, self._places(other_text))
+            found = compare(query, _everything(k), {k: other}.get, p, verify_implausible=True)
+            matches.extend(found)
+        return matches
 
     def duplicate_of(self, text: str) -> Match | None:
         """The canonical text ``text`` would be grouped with, if any."""
         sigs = compute_signatures([text], self.signature_params)
-        return best_duplicate(self._matches(sigs, 0, self.match_params.top_k)[1])
+        top_k = self.match_params.top_k
+        return best_duplicate(self._matches(sigs, 0, top_k, self._places(text))[1])
 
     def add(self, member: int, text: str) -> int:
         """Index ``text`` under id ``member``; return the id of its group's canonical
@@ -111,10 +144,11 @@ class DuplicateIndex:
         p = self.match_params
         groups = []
         for i, member in enumerate(members):
-            keys, matches = self._matches(sigs, i, p.top_k)
+            places = self._places(texts[i])
+            keys, matches = self._matches(sigs, i, p.top_k, places)
             match = best_duplicate(matches)
             if match is None:
-                self.store.put_digest(member, _fingerprint(sigs, i).to_bytes())
+                self.store.put_digest(member, _fingerprint(sigs, i, places).to_bytes())
                 self.store.append_to_buckets(keys, member, p.bucket_cap)
                 groups.append(member)
             else:
@@ -132,17 +166,22 @@ class DuplicateIndex:
         *,
         signature_params: SignatureParams | None = None,
         match_params: MatchParams | None = None,
+        places: PlaceFinder | None = None,
     ) -> tuple[DuplicateIndex, DuplicateGroups]:
         """Index many texts at once: group them with the batch run, then write all the
         canonicals' buckets and digests in bulk. ``members`` must increase in the order
         of ``texts``; the store should be empty. Equivalent to ``add_many``, faster."""
-        index = cls(store, signature_params=signature_params, match_params=match_params)
+        index = cls(
+            store, signature_params=signature_params, match_params=match_params, places=places
+        )
         sigs = compute_signatures(texts, index.signature_params)
-        groups = find_duplicate_groups(texts, match_params=index.match_params, signatures=sigs)
+        groups = find_duplicate_groups(
+            texts, match_params=index.match_params, signatures=sigs, places=index.places
+        )
         ids = np.asarray(members, dtype=np.int64)
         keys, owners = _bucket_entries(sigs, groups, index.match_params.bucket_cap)
         digests = {
-            int(ids[i]): _fingerprint(sigs, i).to_bytes()
+            int(ids[i]): _fingerprint(sigs, i, index._places(texts[i])).to_bytes()
             for i in np.flatnonzero(groups.canonical).tolist()
         }
         target = index.store
@@ -158,6 +197,11 @@ class DuplicateIndex:
             for key, owner in zip(keys.tolist(), ids[owners].tolist(), strict=True):
                 target.append_to_buckets([key], owner, index.match_params.bucket_cap)
         return index, groups
+
+
+def _everything(member: int) -> Candidates:
+    # Counted as sharing every bucket: verified exactly, whatever the anchors say.
+    return Candidates([member], {member: EXACT_WEIGHT}, {member: 0})
 
 
 def _bucket_entries(

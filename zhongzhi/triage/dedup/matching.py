@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zhongzhi.triage.dedup.signatures import ANCHOR_KEY_KIND, EXACT_KEY_SHIFT
+from zhongzhi.triage.places import conflict, same_place
 
 U32 = npt.NDArray[np.uint32]
 
@@ -56,6 +57,7 @@ class MatchParams:
     bucket_cap: int = 16  # a full bucket is a common phrase: no more appends, not counted
     plausible_min_anchors: int = 8  # below this many anchors, always verify exactly
     plausible_share: float = 0.3  # else share at least this part of the smaller's anchors
+    place_aware: bool = True  # texts naming different specific places are never duplicates
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class Match:
     overlap: float
     jaccard: float
     duplicate: bool
+    # both name places and agree (True) or differ (False); None: one names none
+    same_place: bool | None = None
 
 
 def verify(a: U32, b: U32) -> tuple[float, float]:
@@ -156,17 +160,35 @@ def find_candidates(
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What verification needs of a text: its shingle digest and its anchor count."""
+    """What verification needs of a text: its shingle digest, its anchor count and its
+    place tokens (``places.PlaceFinder``)."""
 
     digest: U32
     anchors: int
+    places: tuple[str, ...] = ()
 
     def to_bytes(self) -> bytes:
-        return self.anchors.to_bytes(4, "little") + self.digest.astype("<u4").tobytes()
+        digest = self.digest.astype("<u4").tobytes()
+        if not self.places:
+            return self.anchors.to_bytes(4, "little") + digest
+        # The top bit of the anchor count says a places block follows; bytes stored
+        # before places existed read as a text without places.
+        places = "\x1f".join(self.places).encode()
+        head = (self.anchors | _HAS_PLACES).to_bytes(4, "little")
+        return head + len(places).to_bytes(4, "little") + places + digest
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Fingerprint:
-        return cls(np.frombuffer(raw, dtype="<u4", offset=4), int.from_bytes(raw[:4], "little"))
+        head = int.from_bytes(raw[:4], "little")
+        if not head & _HAS_PLACES:
+            return cls(np.frombuffer(raw, dtype="<u4", offset=4), head)
+        size = int.from_bytes(raw[4:8], "little")
+        places = tuple(raw[8 : 8 + size].decode().split("\x1f"))
+        digest = np.frombuffer(raw, dtype="<u4", offset=8 + size)
+        return cls(digest, head & ~_HAS_PLACES, places)
+
+
+_HAS_PLACES: Final = 1 << 31
 
 
 def plausible(
@@ -211,11 +233,15 @@ def compare(
             if not plausible(shared, query, other, p, full):
                 if verify_implausible:
                     overlap, jaccard = verify(query.digest, other.digest)
-                    matches.append(Match(member, overlap, jaccard, False))
+                    place = same_place(query.places, other.places) if p.place_aware else None
+                    matches.append(Match(member, overlap, jaccard, False, place))
                 continue
         overlap, jaccard = verify(query.digest, other.digest)
         duplicate = is_duplicate(overlap, jaccard, query.digest.size, other.digest.size, p)
-        matches.append(Match(member, overlap, jaccard, duplicate))
+        if duplicate and p.place_aware and conflict(query.places, other.places):
+            duplicate = False
+        place = same_place(query.places, other.places) if p.place_aware else None
+        matches.append(Match(member, overlap, jaccard, duplicate, place))
     matches.sort(key=lambda m: (-m.overlap, -m.jaccard, m.id))
     return matches
 
