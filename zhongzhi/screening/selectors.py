@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage
 from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.core.paging import count_at_most, page_rows
 from zhongzhi.intake.access import changeable_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
@@ -56,7 +57,8 @@ class QueueRows(Sequence[Suggestion]):
     suggestions by score, then those no triage run has seen yet (as ``ORDER BY score
     DESC NULLS LAST`` would put them). Two queries instead of one, so that the first can
     start from the triage rows' (campaign, canonical, score) index and stop after a
-    page, instead of joining and sorting every suggestion of the campaign."""
+    page, instead of joining and sorting every suggestion of the campaign. A page
+    counts its rows only as far as `core.paging` asks (`count_at_most`)."""
 
     def __init__(
         self,
@@ -69,16 +71,15 @@ class QueueRows(Sequence[Suggestion]):
         # The same rows as ``triaged``, for counting: read in the suggestions' index
         # order, which beats fetching every triaged row by its key.
         self.counted = counted
-        self._counts: tuple[int, int] | None = None
 
-    def _count_parts(self) -> tuple[int, int]:
-        if self._counts is None:
-            untriaged = self.untriaged.count() if self.untriaged is not None else 0
-            self._counts = (self.counted.count(), untriaged)
-        return self._counts
+    def count_at_most(self, limit: int) -> int:
+        triaged = count_at_most(self.counted, limit)
+        if self.untriaged is None or triaged >= limit:
+            return triaged
+        return triaged + count_at_most(self.untriaged, limit - triaged)
 
     def __len__(self) -> int:
-        return sum(self._count_parts())
+        return self.counted.count() + (self.untriaged.count() if self.untriaged else 0)
 
     @overload
     def __getitem__(self, index: int) -> Suggestion: ...
@@ -90,12 +91,15 @@ class QueueRows(Sequence[Suggestion]):
             if not found:
                 raise IndexError(index)
             return found[0]
-        start, stop, _step = index.indices(len(self))
-        triaged, _untriaged = self._count_parts()
-        rows = list(self.triaged[start : min(stop, triaged)]) if start < triaged else []
-        if stop > triaged and self.untriaged is not None:
-            rows += self.untriaged[max(0, start - triaged) : stop - triaged]
-        return rows
+        start, stop = index.start, index.stop
+        if start is None or stop is None or start < 0 or stop < 0:  # the bounds a page gives
+            start, stop, _step = index.indices(len(self))
+        rows = page_rows(self.triaged, start, stop)
+        if len(rows) == stop - start or self.untriaged is None:
+            return rows
+        # The triaged rows end on this page or before it: the untriaged ones follow.
+        triaged = start + len(rows) if rows else count_at_most(self.counted, start)
+        return rows + page_rows(self.untriaged, max(0, start - triaged), stop - triaged)
 
 
 def _all_triaged(campaign: Campaign) -> bool:
