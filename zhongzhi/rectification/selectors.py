@@ -12,7 +12,7 @@ from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import AnyUser
 from zhongzhi.org.models import Unit
-from zhongzhi.rectification.access import visible_measures, visible_problems
+from zhongzhi.rectification.access import campaign_measures, campaign_problems
 from zhongzhi.rectification.models import (
     OPEN_MEASURE_STATES,
     DueState,
@@ -37,7 +37,7 @@ class ProblemFilters:
 
 
 def problem_list(user: AnyUser, filters: ProblemFilters) -> QuerySet[Problem]:
-    problems = visible_problems(user).filter(campaign=filters.campaign)
+    problems = campaign_problems(user, filters.campaign)
     if filters.status:
         problems = problems.filter(status=filters.status)
     if filters.origin:
@@ -76,7 +76,7 @@ class MeasureFilters:
 
 def measure_list(user: AnyUser, filters: MeasureFilters) -> QuerySet[Measure]:
     """The measures the user may see that match the filters, soonest deadline first."""
-    measures = visible_measures(user).filter(campaign=filters.campaign)
+    measures = campaign_measures(user, filters.campaign)
     if filters.state:
         measures = measures.filter(state=filters.state)
     if filters.due == "open":
@@ -103,7 +103,7 @@ def measure_list(user: AnyUser, filters: MeasureFilters) -> QuerySet[Measure]:
 def measure_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
     """The figures above the measure list: open, due soon, overdue, awaiting
     verification, verified."""
-    measures = visible_measures(user).filter(campaign=campaign)
+    measures = campaign_measures(user, campaign)
     open_states = Q(state__in=OPEN_MEASURE_STATES)
     return measures.aggregate(
         total=Count("pk"),
@@ -116,7 +116,7 @@ def measure_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
 
 
 def problem_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
-    problems = visible_problems(user).filter(campaign=campaign)
+    problems = campaign_problems(user, campaign)
     return problems.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status=ProblemStatus.OPEN)),

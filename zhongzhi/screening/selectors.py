@@ -13,7 +13,7 @@ from zhongzhi.analysis.models import HotIssue, SuggestionTriage
 from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.core.paging import count_at_most, page_rows
-from zhongzhi.intake.access import changeable_suggestions
+from zhongzhi.intake.access import campaign_suggestions, changeable_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
 from zhongzhi.org.access import AnyUser
@@ -102,11 +102,14 @@ class QueueRows(Sequence[Suggestion]):
         return rows + page_rows(self.untriaged, max(0, start - triaged), stop - triaged)
 
 
-def _all_triaged(campaign: Campaign) -> bool:
-    """Every suggestion of the campaign has its triage row (each row belongs to a
-    suggestion of the same campaign, so equal counts say so): two index-only counts."""
-    triaged = SuggestionTriage.objects.filter(campaign=campaign).count()
-    return triaged == Suggestion.objects.filter(campaign=campaign).count()
+def not_waiting_to_sign(
+    suggestions: QuerySet[Suggestion], campaign: Campaign
+) -> QuerySet[Suggestion]:
+    """Without those a unit has still to sign for: NOT IN the campaign's few pending
+    assignments (read once, from their index), where a look-up per suggestion took
+    300 ms over 120,000 of them."""
+    pending = Assignment.objects.filter(campaign=campaign, state=AssignmentState.PENDING)
+    return suggestions.exclude(pk__in=pending.values("suggestion_id"))
 
 
 def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
@@ -114,20 +117,19 @@ def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
     for, most promising first (triage score, then support, then newest). One row per
     near-duplicate group (its first suggestion) unless ``filters.groups`` is off; a
     suggestion not triaged yet is its own group and comes after the triaged ones."""
+    listed = suggestion_list(
+        user,
+        SuggestionFilters(
+            campaign=filters.campaign,
+            unit=filters.unit,
+            q=filters.q,
+            issue=filters.issue,
+            topic_guess=filters.topic_guess,
+            min_score=filters.min_score,
+        ),
+    ).filter(status__in=TABS.get(filters.tab, TABS["todo"]))
     suggestions = (
-        suggestion_list(
-            user,
-            SuggestionFilters(
-                campaign=filters.campaign,
-                unit=filters.unit,
-                q=filters.q,
-                issue=filters.issue,
-                topic_guess=filters.topic_guess,
-                min_score=filters.min_score,
-            ),
-        )
-        .filter(status__in=TABS.get(filters.tab, TABS["todo"]))
-        .exclude(assignments__state=AssignmentState.PENDING)
+        not_waiting_to_sign(listed, filters.campaign)
         # What the rows show; not the campaign, whose two-row table SQLite would
         # otherwise read first, losing the index's order.
         .select_related(None)
@@ -142,7 +144,7 @@ def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
     by_triage = any(f is not None for f in (filters.issue, filters.topic_guess, filters.min_score))
     untriaged = (
         None
-        if by_triage or _all_triaged(filters.campaign)
+        if by_triage
         else suggestions.filter(triage__isnull=True).order_by("-plus_ones", "-submitted_at", "-pk")
     )
     return QueueRows(
@@ -261,7 +263,7 @@ class ScreeningCounts:
 
 def may_decide_in(user: AnyUser, campaign: Campaign) -> bool:
     """Whether the queue offers decisions: the office, and units that change suggestions."""
-    return changeable_suggestions(user).filter(campaign=campaign).exists()
+    return campaign_suggestions(user, campaign, for_change=True).exists()
 
 
 def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:
@@ -269,12 +271,10 @@ def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:
     now = timezone.now()
     pending = handled_assignments(user).filter(campaign=campaign, state=AssignmentState.PENDING)
     signing = pending.aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_deadline__lt=now)))
-    screen = (
-        changeable_suggestions(user)
-        .filter(campaign=campaign, status__in=TABS["todo"])
-        .exclude(assignments__state=AssignmentState.PENDING)
-        .count()
-    )
+    screen = not_waiting_to_sign(
+        campaign_suggestions(user, campaign, for_change=True).filter(status__in=TABS["todo"]),
+        campaign,
+    ).count()
     return ScreeningCounts(
         to_assign=to_assign_count(campaign) if can_manage_campaign(user, campaign) else 0,
         to_sign=signing["n"],
