@@ -71,9 +71,7 @@ def second_look_list(
 ) -> QuerySet[SecondLook]:
     """Second looks of the ratings the user sees, oldest first (the longest waiting)."""
     return (
-        SecondLook.objects.filter(
-            rating__in=campaign_ratings(user, campaign), state=state
-        )
+        SecondLook.objects.filter(rating__in=campaign_ratings(user, campaign), state=state)
         .select_related("rating__suggestion__merged_into", "unit", "done_by")
         .order_by("rating__at", "pk")
     )
