@@ -23,8 +23,7 @@ for the measures under way. `--fresh` builds it again. Then:
   the office and as the 红岛路社区 coordinator: the first page, filtered pages (overdue;
   a search term), a later page; beside each its *bare query* (the same 50 rows by a
   plain ORM query with the same joins: no scoping, no counts, no rendering). p50 / p95
-  over `--requests` rounds after `--warmup`, and the page's SQL statements. Without
-  that URL (the page not yet merged) the selector's first 50 rows are timed instead.
+  over `--requests` rounds after `--warmup`, and the page's SQL statements (`bench/pages.py`).
 * **the measure ledger** of all measures as the office exports it
   (`rectification.exports.measures_workbook`), `--runs` times, beside a floor: the
   same rows as plain values (one `values_list`) into openpyxl's write-only sheet, no
@@ -53,9 +52,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.screening import MESSAGES, PG_URL, Page, Row, pct  # noqa: E402  # after sys.path
+from bench.pages import Page, Row, analyze, print_table, time_page  # noqa: E402  # after sys.path
+from bench.screening import MESSAGES, PG_URL  # noqa: E402
 
-PAGE_TARGET_MS = 200.0
 LEDGER_TARGET_S = 10.0
 COORDINATOR = "hongdaolu"  # 红岛路社区联络员
 COMMUNITY = "QD-SN-BDG-HDL"
@@ -317,11 +316,10 @@ def rectification_setup(campaign: Any, n_measures: int) -> None:
 # --- measuring ------------------------------------------------------------------------------
 
 
-def list_pages(campaign: Any) -> tuple[list[Page], bool]:
-    """The measure list's pages with their bare queries; False when the page's URL does
-    not exist yet (the selector and a minimal render are timed instead)."""
+def list_pages(campaign: Any) -> list[Page]:
+    """The measure list's pages with their bare queries."""
     from django.db.models import Q
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from zhongzhi.org.models import Unit
     from zhongzhi.rectification.models import Measure
@@ -360,11 +358,7 @@ def list_pages(campaign: Any) -> tuple[list[Page], bool]:
 
         return fetch
 
-    try:
-        base = reverse("rectification:measures", args=[campaign.pk])
-        exists = True
-    except NoReverseMatch:
-        base, exists = "", False
+    base = reverse("rectification:measures", args=[campaign.pk])
     pages = [
         Page("first page", "office", base, bare()),
         Page("due=overdue", "office", base + "?due=overdue", bare(due="overdue")),
@@ -384,80 +378,28 @@ def list_pages(campaign: Any) -> tuple[list[Page], bool]:
             bare(unit=community, offset=(later_mine - 1) * 50),
         ),
     ]
-    return pages, exists
+    for page in pages:
+        page.check = _same_count
+    return pages
+
+
+def _same_count(html: str, rows: list[Any]) -> None:
+    if html.count('data-testid="measure-row"') != len(rows):
+        raise SystemExit("the bare query fetched other rows than the page shows")
 
 
 def time_pages(kind: str, campaign: Any, args: argparse.Namespace) -> list[Row]:
-    from django.db import connection
-    from django.http import QueryDict
-    from django.template import Context, Template
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from zhongzhi.org.models import User
-    from zhongzhi.rectification.forms import measure_filters_from
-    from zhongzhi.rectification.selectors import measure_list
 
-    pages, exists = list_pages(campaign)
-    users = {name: User.objects.get(username=name) for name in ("office", COORDINATOR)}
     clients = {}
-    for name, user in users.items():
+    for name in ("office", COORDINATOR):
         clients[name] = Client()
-        clients[name].force_login(user)
-    fallback = Template(
-        '{% for m in rows %}<tr data-testid="measure-row"><td>{{ m.code }}</td>'
-        "<td>{{ m.text }}</td><td>{{ m.owner_unit.name }}</td><td>{{ m.deadline }}</td>"
-        "<td>{{ m.get_state_display }}</td></tr>{% endfor %}"
-    )
+        clients[name].force_login(User.objects.get(username=name))
     rows = []
-    for page in pages:
-        query = page.url.partition("?")[2]
-
-        def get(page: Page = page, query: str = query) -> str:
-            if exists:
-                response = clients[page.user].get(page.url)
-                if response.status_code != 200:
-                    raise SystemExit(f"{page.url} as {page.user}: HTTP {response.status_code}")
-                return response.content.decode()
-            params = QueryDict(query)
-            filters = measure_filters_from(params, campaign, users[page.user])
-            number = int(params.get("page", "1"))
-            shown = measure_list(users[page.user], filters)[(number - 1) * 50 : number * 50]
-            return fallback.render(Context({"rows": list(shown)}))
-
-        html = get()
-        expected = page.bare()
-        if html.count('data-testid="measure-row"') != len(expected):
-            raise SystemExit(f"{page.name} as {page.user}: the bare query fetched other rows")
-        with CaptureQueriesContext(connection) as capture:
-            get()
-        queries = list(capture.captured_queries)
-        for _attempt in range(args.warmup):
-            get()
-            page.bare()
-        page_ms: list[float] = []
-        bare_ms: list[float] = []
-        for _attempt in range(args.requests):
-            started = time.perf_counter()
-            get()
-            page_ms.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            page.bare()
-            bare_ms.append((time.perf_counter() - started) * 1000)
-        p50, p95 = pct(page_ms, 0.5), pct(page_ms, 0.95)
-        slowest = sorted(queries, key=lambda q: -float(q["time"]))[:2]
-        row = Row(
-            "measure list" if exists else "measure list (selector + minimal render)",
-            f"{page.name} ({page.user}, {len(expected)} rows)",
-            f"{p50:.0f} / {p95:.0f} ms",
-            f"{pct(bare_ms, 0.5):.1f} / {pct(bare_ms, 0.95):.1f} ms",
-            f"p95 < {PAGE_TARGET_MS:.0f} ms",
-            p95 < PAGE_TARGET_MS,
-            [
-                f"{len(queries)} SQL statements; slowest "
-                + "; ".join(f"{float(q['time']) * 1000:.0f} ms {q['sql'][:100]}" for q in slowest)
-            ],
-        )
+    for page in list_pages(campaign):
+        row = time_page(page, clients[page.user], "measure list", args.warmup, args.requests)
         print(f"[{kind}] {row.what}: {row.measured} (bare {row.baseline}); {row.notes[0]}")
         rows.append(row)
     return rows
@@ -539,15 +481,7 @@ def run(kind: str, built: dict, args: argparse.Namespace) -> int:
     if "ledger" in parts:
         rows += time_ledger(kind, campaign, args)
     print(f"[{kind}] load average {os.getloadavg()[0]:.1f} at the end")
-    print()
-    print(f"| {kind} | measured (p50 / p95) | baseline | target | met |")
-    print("|---|---:|---:|---|---|")
-    for row in rows:
-        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
-        print(
-            f"| {row.part}: {row.what} | {row.measured} | {row.baseline} | {row.target} | {met} |"
-        )
-    print()
+    print_table(kind, rows)
     return 0
 
 
@@ -577,6 +511,7 @@ def main() -> int:
     built = build(args.db, args, marker, source)
     if args.build_only:
         return 0
+    analyze(args.db)
     return run(args.db, built, args)
 
 

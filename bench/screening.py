@@ -52,16 +52,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.pages import Page, Row, analyze, print_table, time_page  # noqa: E402
+
 MESSAGES = (REPO.parent / "shared" / "data" / "tipdm2020c" / "hot_messages_annex3.csv").resolve()
 PG_URL = "postgres://postgres@127.0.0.1:5432"
-PAGE_TARGET_MS = 200.0
 DECISION_TARGET_S = 2.0
 PROPOSALS_TARGET_S = 30.0
 COORDINATOR = "hongdaolu"  # 红岛路社区联络员
@@ -164,23 +164,6 @@ def build(kind: str, count: int, marker: Path) -> dict[str, Any]:
 # --- measuring ----------------------------------------------------------------------------
 
 
-def pct(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (p95 of 30 samples is the second largest)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
-
-
-@dataclass
-class Row:
-    part: str
-    what: str
-    measured: str
-    baseline: str
-    target: str
-    ok: bool | None = None
-    notes: list[str] = field(default_factory=list)
-
-
 class RssPeak:
     """The largest resident set size growth while the block runs (sampled every 20 ms)."""
 
@@ -210,19 +193,12 @@ class RssPeak:
         return (self.peak - self.start) / 1e6
 
 
-@dataclass
-class Page:
-    name: str
-    user: str
-    url: str
-    bare: Callable[[], list[Any]]
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _receipts(html: str) -> list[str]:
+def _same_receipts(html: str, rows: list[Any]) -> None:
     import re
 
-    return re.findall(r'data-receipt="([^"]+)"', html)
+    shown = re.findall(r'data-receipt="([^"]+)"', html)
+    if shown and shown != [s.receipt_code_display for s in rows]:
+        raise SystemExit("the bare query fetched other rows than the page shows")
 
 
 def queue_pages(campaign: Any) -> list[Page]:
@@ -291,7 +267,7 @@ def queue_pages(campaign: Any) -> list[Page]:
 
     base = f"/screening/{campaign.pk}/"
     filtered = f"?q={SEARCH_TERM}&topic_guess={topic_id}"
-    return [
+    pages = [
         Page("queue, first page", "office", base, bare_queue()),
         Page(
             f"queue, q={SEARCH_TERM} + topic guess",
@@ -326,41 +302,9 @@ def queue_pages(campaign: Any) -> list[Page]:
         ),
         Page("to-assign, first page", "office", base + "assign/", bare_to_assign),
     ]
-
-
-def time_page(
-    page: Page, client: Any, warmup: int, requests: int
-) -> tuple[list[float], list[float], Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def get() -> Any:
-        response = client.get(page.url, headers=page.headers)
-        if response.status_code != 200:
-            raise SystemExit(f"{page.url} as {page.user}: HTTP {response.status_code}")
-        return response
-
-    response = get()
-    expected = [s.receipt_code_display for s in page.bare()]
-    shown = _receipts(response.content.decode())
-    if shown and shown != expected:
-        raise SystemExit(f"{page.name} as {page.user}: the bare query fetched other rows")
-    with CaptureQueriesContext(connection) as capture:
-        get()
-    queries = list(capture.captured_queries)  # the next request clears the log
-    for _attempt in range(warmup):
-        get()
-        page.bare()
-    page_ms: list[float] = []
-    bare_ms: list[float] = []
-    for _attempt in range(requests):
-        started = time.perf_counter()
-        get()
-        page_ms.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        page.bare()
-        bare_ms.append((time.perf_counter() - started) * 1000)
-    return page_ms, bare_ms, queries
+    for page in pages:
+        page.check = _same_receipts
+    return pages
 
 
 def pages(kind: str, campaign: Any, args: argparse.Namespace, label: str = "") -> list[Row]:
@@ -377,21 +321,8 @@ def pages(kind: str, campaign: Any, args: argparse.Namespace, label: str = "") -
     if label:  # only the to-assign page again (its proposals now stored)
         todo = [p for p in todo if p.name.startswith("to-assign")]
     for page in todo:
-        page_ms, bare_ms, queries = time_page(page, clients[page.user], args.warmup, args.requests)
-        p50, p95 = pct(page_ms, 0.5), pct(page_ms, 0.95)
-        slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
-        row = Row(
-            "page",
-            f"{page.name}{label} ({page.user})",
-            f"{p50:.0f} / {p95:.0f} ms",
-            f"{pct(bare_ms, 0.5):.1f} / {pct(bare_ms, 0.95):.1f} ms",
-            f"p95 < {PAGE_TARGET_MS:.0f} ms",
-            p95 < PAGE_TARGET_MS,
-            [
-                f"{len(queries)} SQL statements; slowest "
-                + "; ".join(f"{float(q['time']) * 1000:.0f} ms {q['sql'][:90]}" for q in slowest)
-            ],
-        )
+        row = time_page(page, clients[page.user], "page", args.warmup, args.requests)
+        row.what = row.what.replace(f" ({page.user},", f"{label} ({page.user},")
         print(f"[{kind}] {row.what}: {row.measured} (bare {row.baseline}); {row.notes[0]}")
         rows.append(row)
     return rows
@@ -577,15 +508,7 @@ def run(kind: str, built: dict[str, Any], args: argparse.Namespace) -> int:
         rows += proposals(kind, campaign, args)
         rows += pages(kind, campaign, args, label=", proposals stored")
     print(f"[{kind}] load average {os.getloadavg()[0]:.1f} at the end")
-    print()
-    print(f"| {kind} | measured (p50 / p95) | baseline | target | met |")
-    print("|---|---:|---:|---|---|")
-    for row in rows:
-        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
-        print(
-            f"| {row.part}: {row.what} | {row.measured} | {row.baseline} | {row.target} | {met} |"
-        )
-    print()
+    print_table(kind, rows)
     return 0
 
 
@@ -644,6 +567,7 @@ def main() -> int:
     routing_setup(built["campaign"])
     if args.build_only:
         return 0
+    analyze(kind)
     return run(kind, built, args)
 
 

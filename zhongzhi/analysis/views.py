@@ -6,7 +6,6 @@ hot issue the user cannot see answers 404, the same as one that does not exist.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from zhongzhi.campaigns.access import access_campaign
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.jobs import job_create
 from zhongzhi.core.models import Job
+from zhongzhi.core.paging import paginate
 from zhongzhi.intake.access import changeable_suggestions
 
 MEMBERS_PAGE_SIZE = 50
@@ -46,7 +46,7 @@ def hot_issue_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def hot_issue_detail(request: HttpRequest, issue_id: int) -> HttpResponse:
     issue = selectors.access_hot_issue(request.user, issue_id)
     members = selectors.hot_issue_members(request.user, issue)
-    page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(members, request.GET.get("page"), MEMBERS_PAGE_SIZE)
     return render(
         request,
         "analysis/hot_issue_detail.html",

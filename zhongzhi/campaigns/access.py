@@ -15,6 +15,7 @@ from zhongzhi.org.access import (
     SUBTREE_ROLES,
     AnyUser,
     changeable_units,
+    ids_of,
     user_memberships,
     visible_units,
 )
@@ -74,8 +75,35 @@ def access_campaign(user: AnyUser, campaign_id: int, *, for_change: bool = False
         raise Http404 from None
 
 
+def managed_campaign_ids(user: AnyUser) -> list[int]:
+    """`managed_campaigns` as ids (see `org.access.visible_unit_ids`)."""
+    return ids_of(managed_campaigns(user))
+
+
+def overseen_campaign_ids(user: AnyUser) -> list[int]:
+    return ids_of(overseen_campaigns(user))
+
+
+def _role_over(user: AnyUser, campaign: Campaign, roles: tuple[str, ...]) -> bool:
+    # The rules of managed_campaigns and overseen_campaigns, read off the roles the
+    # request has loaded already: no query.
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        m.role in roles and campaign.owner_unit.is_in_subtree_of(m.unit)
+        for m in user_memberships(user)
+    )
+
+
 def can_manage_campaign(user: AnyUser, campaign: Campaign) -> bool:
-    return managed_campaigns(user).filter(pk=campaign.pk).exists()
+    return _role_over(user, campaign, (Role.OFFICE,))
+
+
+def oversees_campaign(user: AnyUser, campaign: Campaign) -> bool:
+    """Sees every suggestion, problem and measure of it: its office and leaders."""
+    return _role_over(user, campaign, (Role.OFFICE, Role.LEADER))
 
 
 def sees_whole_campaign(user: AnyUser, campaign: Campaign) -> bool:

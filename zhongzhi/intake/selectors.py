@@ -16,6 +16,7 @@ from zhongzhi.audit.selectors import audit_entries_for
 from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topic
 from zhongzhi.intake.access import (
+    campaign_suggestions,
     can_see_phone,
     mask_phone,
     mask_phones_in_text,
@@ -62,9 +63,10 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 def suggestion_list(user: AnyUser, filters: SuggestionFilters) -> QuerySet[Suggestion]:
     """The suggestions the user may see that match the filters, newest first."""
-    suggestions = visible_suggestions(user)
     if filters.campaign is not None:
-        suggestions = suggestions.filter(campaign=filters.campaign)
+        suggestions = campaign_suggestions(user, filters.campaign)
+    else:
+        suggestions = visible_suggestions(user)
     if filters.stage is not None:
         suggestions = suggestions.filter(
             campaign_id=filters.stage.campaign_id,

@@ -6,6 +6,8 @@ that coverage shows every branch is tested. An object outside a user's scope is
 answered with 404, exactly like one that does not exist.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -57,6 +59,22 @@ def changeable_units(user: AnyUser) -> QuerySet[Unit]:
         return Unit.objects.all()
     memberships = [m for m in user_memberships(user) if m.role in CHANGE_ROLES]
     return Unit.objects.filter(_scope_condition(memberships))
+
+
+def ids_of(rows: QuerySet[Any]) -> list[int]:
+    # Read at once, not cached: a unit or campaign made a moment ago counts.
+    return list(rows.values_list("pk", flat=True))
+
+
+def visible_unit_ids(user: AnyUser) -> list[int]:
+    """`visible_units` as ids, for scoping rows by their unit: a list of ids lets the
+    database combine the condition with its indexes, where a subquery behind an OR
+    made PostgreSQL read every row of a 151,681-suggestion campaign."""
+    return ids_of(visible_units(user))
+
+
+def changeable_unit_ids(user: AnyUser) -> list[int]:
+    return ids_of(changeable_units(user))
 
 
 def office_units(user: AnyUser) -> QuerySet[Unit]:

@@ -15,8 +15,18 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
-from zhongzhi.org.access import AnyUser, changeable_units, user_memberships, visible_units
+from zhongzhi.campaigns.access import (
+    managed_campaign_ids,
+    overseen_campaign_ids,
+    oversees_campaign,
+)
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.org.access import (
+    AnyUser,
+    changeable_unit_ids,
+    user_memberships,
+    visible_unit_ids,
+)
 from zhongzhi.org.models import Role
 from zhongzhi.rectification.models import Evidence, Measure, Problem, Rating, SecondLook
 
@@ -26,13 +36,27 @@ def visible_measures(user: AnyUser) -> QuerySet[Measure]:
         return Measure.objects.none()
     if user.is_superuser:
         return Measure.objects.all()
-    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
-    owned_by_visible_unit = Q(owner_unit__in=visible_units(user))
-    for_problem_of_visible_unit = Q(problem__unit__in=visible_units(user))
+    in_overseen_campaign = Q(campaign_id__in=overseen_campaign_ids(user))
+    owned_by_visible_unit = Q(owner_unit_id__in=visible_unit_ids(user))
+    for_problem_of_visible_unit = Q(problem__unit_id__in=visible_unit_ids(user))
     responsible = Q(responsible_user=user)
     return Measure.objects.filter(
         in_overseen_campaign | owned_by_visible_unit | for_problem_of_visible_unit | responsible
     )
+
+
+def campaign_measures(user: AnyUser, campaign: Campaign) -> QuerySet[Measure]:
+    """The campaign's measures the user may see: all of them for its office and
+    leaders (told from their roles, no query), else `visible_measures`."""
+    if oversees_campaign(user, campaign):
+        return Measure.objects.filter(campaign=campaign)
+    return visible_measures(user).filter(campaign=campaign)
+
+
+def campaign_problems(user: AnyUser, campaign: Campaign) -> QuerySet[Problem]:
+    if oversees_campaign(user, campaign):
+        return Problem.objects.filter(campaign=campaign)
+    return visible_problems(user).filter(campaign=campaign)
 
 
 def visible_problems(user: AnyUser) -> QuerySet[Problem]:
@@ -40,8 +64,8 @@ def visible_problems(user: AnyUser) -> QuerySet[Problem]:
         return Problem.objects.none()
     if user.is_superuser:
         return Problem.objects.all()
-    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
-    of_visible_unit = Q(unit__in=visible_units(user))
+    in_overseen_campaign = Q(campaign_id__in=overseen_campaign_ids(user))
+    of_visible_unit = Q(unit_id__in=visible_unit_ids(user))
     with_visible_measure = Q(pk__in=visible_measures(user).values("problem_id"))
     return Problem.objects.filter(in_overseen_campaign | of_visible_unit | with_visible_measure)
 
@@ -52,8 +76,8 @@ def changeable_problems(user: AnyUser) -> QuerySet[Problem]:
         return Problem.objects.none()
     if user.is_superuser:
         return Problem.objects.all()
-    in_managed_campaign = Q(campaign__in=managed_campaigns(user))
-    of_changeable_unit = Q(unit__in=changeable_units(user))
+    in_managed_campaign = Q(campaign_id__in=managed_campaign_ids(user))
+    of_changeable_unit = Q(unit_id__in=changeable_unit_ids(user))
     return Problem.objects.filter(in_managed_campaign | of_changeable_unit)
 
 
@@ -90,7 +114,7 @@ def access_evidence(user: AnyUser, evidence_id: int) -> Evidence:
 
 
 def is_campaign_office_of(user: AnyUser, measure: Measure) -> bool:
-    return managed_campaigns(user).filter(pk=measure.campaign_id).exists()
+    return measure.campaign_id in managed_campaign_ids(user)
 
 
 def is_owner_of(user: AnyUser, measure: Measure) -> bool:
@@ -99,7 +123,7 @@ def is_owner_of(user: AnyUser, measure: Measure) -> bool:
         return False
     if measure.responsible_user_id == user.pk:
         return True
-    if changeable_units(user).filter(pk=measure.owner_unit_id).exists():
+    if measure.owner_unit_id in changeable_unit_ids(user):
         return True
     return is_campaign_office_of(user, measure)
 
@@ -143,9 +167,15 @@ def visible_ratings(user: AnyUser) -> QuerySet[Rating]:
         return Rating.objects.none()
     if user.is_superuser:
         return Rating.objects.all()
-    in_overseen_campaign = Q(campaign__in=overseen_campaigns(user))
-    of_visible_unit = Q(unit__in=visible_units(user))
+    in_overseen_campaign = Q(campaign_id__in=overseen_campaign_ids(user))
+    of_visible_unit = Q(unit_id__in=visible_unit_ids(user))
     return Rating.objects.filter(in_overseen_campaign | of_visible_unit)
+
+
+def campaign_ratings(user: AnyUser, campaign: Campaign) -> QuerySet[Rating]:
+    if oversees_campaign(user, campaign):
+        return Rating.objects.filter(campaign=campaign)
+    return visible_ratings(user).filter(campaign=campaign)
 
 
 def changeable_second_looks(user: AnyUser) -> QuerySet[SecondLook]:
@@ -154,8 +184,8 @@ def changeable_second_looks(user: AnyUser) -> QuerySet[SecondLook]:
         return SecondLook.objects.none()
     if user.is_superuser:
         return SecondLook.objects.all()
-    in_managed_campaign = Q(rating__campaign__in=managed_campaigns(user))
-    of_changeable_unit = Q(unit__in=changeable_units(user))
+    in_managed_campaign = Q(rating__campaign_id__in=managed_campaign_ids(user))
+    of_changeable_unit = Q(unit_id__in=changeable_unit_ids(user))
     return SecondLook.objects.filter(in_managed_campaign | of_changeable_unit)
 
 

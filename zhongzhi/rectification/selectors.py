@@ -12,7 +12,7 @@ from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import AnyUser
 from zhongzhi.org.models import Unit
-from zhongzhi.rectification.access import visible_measures, visible_problems
+from zhongzhi.rectification.access import campaign_measures, campaign_problems
 from zhongzhi.rectification.models import (
     OPEN_MEASURE_STATES,
     DueState,
@@ -39,7 +39,7 @@ class ProblemFilters:
 
 
 def problem_list(user: AnyUser, filters: ProblemFilters) -> QuerySet[Problem]:
-    problems = visible_problems(user).filter(campaign=filters.campaign)
+    problems = campaign_problems(user, filters.campaign)
     if filters.status:
         problems = problems.filter(status=filters.status)
     if filters.origin:
@@ -79,7 +79,7 @@ class MeasureFilters:
 
 def measure_list(user: AnyUser, filters: MeasureFilters) -> QuerySet[Measure]:
     """The measures the user may see that match the filters, soonest deadline first."""
-    measures = visible_measures(user).filter(campaign=filters.campaign)
+    measures = campaign_measures(user, filters.campaign)
     if filters.state:
         measures = measures.filter(state=filters.state)
     if filters.due == "open":
@@ -108,7 +108,7 @@ def measure_list(user: AnyUser, filters: MeasureFilters) -> QuerySet[Measure]:
 def measure_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
     """The figures above the measure list: open, due soon, overdue, awaiting
     verification, verified."""
-    measures = visible_measures(user).filter(campaign=campaign)
+    measures = campaign_measures(user, campaign)
     open_states = Q(state__in=OPEN_MEASURE_STATES)
     return measures.aggregate(
         total=Count("pk"),
@@ -122,7 +122,7 @@ def measure_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
 
 
 def problem_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
-    problems = visible_problems(user).filter(campaign=campaign)
+    problems = campaign_problems(user, campaign)
     return problems.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status=ProblemStatus.OPEN)),
@@ -197,8 +197,8 @@ def measure_escalations(measure: Measure) -> list[Escalation]:
 def listed_measures(user: AnyUser, campaign: Campaign, limit: int = 20) -> list[Measure]:
     """挂牌督办: the open measures listed to the leaders, longest overdue first."""
     return list(
-        visible_measures(user)
-        .filter(campaign=campaign, state__in=OPEN_MEASURE_STATES, escalation=EscalationLevel.LIST)
+        campaign_measures(user, campaign)
+        .filter(state__in=OPEN_MEASURE_STATES, escalation=EscalationLevel.LIST)
         .select_related("problem", "owner_unit")
         .order_by("deadline", "pk")[:limit]
     )

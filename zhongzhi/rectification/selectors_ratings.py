@@ -9,7 +9,7 @@ from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import AnyUser
 from zhongzhi.org.models import Unit
-from zhongzhi.rectification.access import visible_ratings
+from zhongzhi.rectification.access import campaign_ratings
 from zhongzhi.rectification.models import Rating, RatingLevel, SecondLook, SecondLookState
 from zhongzhi.rectification.services.ratings import answered_by
 
@@ -22,8 +22,8 @@ class RatingFilters:
     level: str = ""
 
 
-def _in_unit(ratings: QuerySet[Rating], filters: RatingFilters) -> QuerySet[Rating]:
-    ratings = ratings.filter(campaign=filters.campaign)
+def _in_unit(user: AnyUser, filters: RatingFilters) -> QuerySet[Rating]:
+    ratings = campaign_ratings(user, filters.campaign)
     if filters.unit is not None:
         ratings = ratings.filter(unit__path__startswith=filters.unit.path)
     return ratings
@@ -31,7 +31,7 @@ def _in_unit(ratings: QuerySet[Rating], filters: RatingFilters) -> QuerySet[Rati
 
 def rating_list(user: AnyUser, filters: RatingFilters) -> QuerySet[Rating]:
     """The ratings the user may see that match the filters, newest first."""
-    ratings = _in_unit(visible_ratings(user), filters)
+    ratings = _in_unit(user, filters)
     if filters.level:
         ratings = ratings.filter(level=filters.level)
     return ratings.select_related("suggestion", "unit", "second_look").order_by("-at", "-pk")
@@ -58,7 +58,7 @@ class RatingCounts:
 def rating_counts(user: AnyUser, filters: RatingFilters) -> RatingCounts:
     """Counts by level of the ratings in the filters' unit (whatever level is picked:
     the 满意率 is of all of them)."""
-    counts = _in_unit(visible_ratings(user), filters).aggregate(
+    counts = _in_unit(user, filters).aggregate(
         satisfied=Count("pk", filter=Q(level=RatingLevel.SATISFIED)),
         fairly=Count("pk", filter=Q(level=RatingLevel.FAIRLY)),
         dissatisfied=Count("pk", filter=Q(level=RatingLevel.DISSATISFIED)),
@@ -71,9 +71,7 @@ def second_look_list(
 ) -> QuerySet[SecondLook]:
     """Second looks of the ratings the user sees, oldest first (the longest waiting)."""
     return (
-        SecondLook.objects.filter(
-            rating__in=visible_ratings(user).filter(campaign=campaign), state=state
-        )
+        SecondLook.objects.filter(rating__in=campaign_ratings(user, campaign), state=state)
         .select_related("rating__suggestion__merged_into", "unit", "done_by")
         .order_by("rating__at", "pk")
     )

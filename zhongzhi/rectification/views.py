@@ -7,7 +7,6 @@ selector, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from zhongzhi.campaigns.access import access_campaign, can_manage_campaign, visi
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.paging import paginate
 from zhongzhi.intake.access import changeable_suggestions
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import changeable_units, visible_units
@@ -88,8 +88,8 @@ def problems(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = ProblemFilterForm(
         request.GET or None, campaign=campaign, units=_filter_units(request, campaign)
     )
-    page = Paginator(selectors.problem_list(request.user, form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(
+        selectors.problem_list(request.user, form.filters()), request.GET.get("page"), PAGE_SIZE
     )
     return render(
         request,
@@ -112,8 +112,8 @@ def measures(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = MeasureFilterForm(
         request.GET or None, campaign=campaign, units=_filter_units(request, campaign)
     )
-    page = Paginator(selectors.measure_list(request.user, form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(
+        selectors.measure_list(request.user, form.filters()), request.GET.get("page"), PAGE_SIZE
     )
     return render(
         request,

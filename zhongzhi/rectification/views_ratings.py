@@ -7,7 +7,6 @@ is 404. Thin: parse, check access, call a service or selector, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhongzhi.campaigns.access import access_campaign
 from zhongzhi.core.auth import signed_in_user
+from zhongzhi.core.paging import paginate
 from zhongzhi.rectification.access import access_second_look, changeable_second_looks
 from zhongzhi.rectification.forms_ratings import RatingFilterForm, SecondLookForm
 from zhongzhi.rectification.models import SecondLookState
@@ -31,9 +31,7 @@ def rating_list_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
     form = RatingFilterForm(request.GET, user=request.user, campaign=campaign)
     filters = form.filters()
-    page = Paginator(rating_list(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(rating_list(request.user, filters), request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "rectification/ratings.html",
@@ -54,7 +52,7 @@ def second_look_list_page(request: HttpRequest, campaign_id: int) -> HttpRespons
     done = request.GET.get("state") == SecondLookState.DONE
     state = SecondLookState.DONE if done else SecondLookState.OPEN
     looks = second_look_list(request.user, campaign, state=state)
-    page = Paginator(looks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(looks, request.GET.get("page"), PAGE_SIZE)
     rows = list(page.object_list)
     recordable = set(
         changeable_second_looks(request.user)

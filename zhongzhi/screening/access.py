@@ -9,10 +9,10 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhongzhi.campaigns.access import access_campaign, managed_campaigns
+from zhongzhi.campaigns.access import access_campaign, managed_campaign_ids
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.access import changeable_suggestions
-from zhongzhi.org.access import AnyUser, changeable_units
+from zhongzhi.org.access import AnyUser, changeable_unit_ids
 from zhongzhi.screening.models import Assignment
 
 
@@ -25,8 +25,8 @@ def handled_assignments(user: AnyUser) -> QuerySet[Assignment]:
         return Assignment.objects.none()
     if user.is_superuser:
         return Assignment.objects.all()
-    of_managed_campaign = Q(campaign__in=managed_campaigns(user))
-    to_changeable_unit = Q(unit__in=changeable_units(user))
+    of_managed_campaign = Q(campaign_id__in=managed_campaign_ids(user))
+    to_changeable_unit = Q(unit_id__in=changeable_unit_ids(user))
     return Assignment.objects.filter(of_managed_campaign | to_changeable_unit)
 
 

@@ -109,7 +109,14 @@ class Assignment(models.Model):
                 fields=["unit", "sign_deadline"],
                 condition=Q(state="pending"),
                 name="assignment_to_sign",
-            )
+            ),
+            # "Not waiting for a signature", which every queue and count asks of each
+            # suggestion: a small index of the pending ones.
+            models.Index(
+                fields=["campaign", "suggestion"],
+                condition=Q(state="pending"),
+                name="assignment_pending",
+            ),
         ]
 
     def __str__(self) -> str:

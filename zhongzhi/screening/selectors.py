@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage
 from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign, Topic
-from zhongzhi.intake.access import changeable_suggestions
+from zhongzhi.core.paging import count_at_most, page_rows
+from zhongzhi.intake.access import campaign_suggestions, changeable_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
 from zhongzhi.org.access import AnyUser
@@ -56,7 +57,8 @@ class QueueRows(Sequence[Suggestion]):
     suggestions by score, then those no triage run has seen yet (as ``ORDER BY score
     DESC NULLS LAST`` would put them). Two queries instead of one, so that the first can
     start from the triage rows' (campaign, canonical, score) index and stop after a
-    page, instead of joining and sorting every suggestion of the campaign."""
+    page, instead of joining and sorting every suggestion of the campaign. A page
+    counts its rows only as far as `core.paging` asks (`count_at_most`)."""
 
     def __init__(
         self,
@@ -69,16 +71,15 @@ class QueueRows(Sequence[Suggestion]):
         # The same rows as ``triaged``, for counting: read in the suggestions' index
         # order, which beats fetching every triaged row by its key.
         self.counted = counted
-        self._counts: tuple[int, int] | None = None
 
-    def _count_parts(self) -> tuple[int, int]:
-        if self._counts is None:
-            untriaged = self.untriaged.count() if self.untriaged is not None else 0
-            self._counts = (self.counted.count(), untriaged)
-        return self._counts
+    def count_at_most(self, limit: int) -> int:
+        triaged = count_at_most(self.counted, limit)
+        if self.untriaged is None or triaged >= limit:
+            return triaged
+        return triaged + count_at_most(self.untriaged, limit - triaged)
 
     def __len__(self) -> int:
-        return sum(self._count_parts())
+        return self.counted.count() + (self.untriaged.count() if self.untriaged else 0)
 
     @overload
     def __getitem__(self, index: int) -> Suggestion: ...
@@ -90,19 +91,25 @@ class QueueRows(Sequence[Suggestion]):
             if not found:
                 raise IndexError(index)
             return found[0]
-        start, stop, _step = index.indices(len(self))
-        triaged, _untriaged = self._count_parts()
-        rows = list(self.triaged[start : min(stop, triaged)]) if start < triaged else []
-        if stop > triaged and self.untriaged is not None:
-            rows += self.untriaged[max(0, start - triaged) : stop - triaged]
-        return rows
+        start, stop = index.start, index.stop
+        if start is None or stop is None or start < 0 or stop < 0:  # the bounds a page gives
+            start, stop, _step = index.indices(len(self))
+        rows = page_rows(self.triaged, start, stop)
+        if len(rows) == stop - start or self.untriaged is None:
+            return rows
+        # The triaged rows end on this page or before it: the untriaged ones follow.
+        triaged = start + len(rows) if rows else count_at_most(self.counted, start)
+        return rows + page_rows(self.untriaged, max(0, start - triaged), stop - triaged)
 
 
-def _all_triaged(campaign: Campaign) -> bool:
-    """Every suggestion of the campaign has its triage row (each row belongs to a
-    suggestion of the same campaign, so equal counts say so): two index-only counts."""
-    triaged = SuggestionTriage.objects.filter(campaign=campaign).count()
-    return triaged == Suggestion.objects.filter(campaign=campaign).count()
+def not_waiting_to_sign(
+    suggestions: QuerySet[Suggestion], campaign: Campaign
+) -> QuerySet[Suggestion]:
+    """Without those a unit has still to sign for: NOT IN the campaign's few pending
+    assignments (read once, from their index), where a look-up per suggestion took
+    300 ms over 120,000 of them."""
+    pending = Assignment.objects.filter(campaign=campaign, state=AssignmentState.PENDING)
+    return suggestions.exclude(pk__in=pending.values("suggestion_id"))
 
 
 def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
@@ -110,20 +117,19 @@ def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
     for, most promising first (triage score, then support, then newest). One row per
     near-duplicate group (its first suggestion) unless ``filters.groups`` is off; a
     suggestion not triaged yet is its own group and comes after the triaged ones."""
+    listed = suggestion_list(
+        user,
+        SuggestionFilters(
+            campaign=filters.campaign,
+            unit=filters.unit,
+            q=filters.q,
+            issue=filters.issue,
+            topic_guess=filters.topic_guess,
+            min_score=filters.min_score,
+        ),
+    ).filter(status__in=TABS.get(filters.tab, TABS["todo"]))
     suggestions = (
-        suggestion_list(
-            user,
-            SuggestionFilters(
-                campaign=filters.campaign,
-                unit=filters.unit,
-                q=filters.q,
-                issue=filters.issue,
-                topic_guess=filters.topic_guess,
-                min_score=filters.min_score,
-            ),
-        )
-        .filter(status__in=TABS.get(filters.tab, TABS["todo"]))
-        .exclude(assignments__state=AssignmentState.PENDING)
+        not_waiting_to_sign(listed, filters.campaign)
         # What the rows show; not the campaign, whose two-row table SQLite would
         # otherwise read first, losing the index's order.
         .select_related(None)
@@ -138,7 +144,7 @@ def screening_queue(user: AnyUser, filters: QueueFilters) -> QueueRows:
     by_triage = any(f is not None for f in (filters.issue, filters.topic_guess, filters.min_score))
     untriaged = (
         None
-        if by_triage or _all_triaged(filters.campaign)
+        if by_triage
         else suggestions.filter(triage__isnull=True).order_by("-plus_ones", "-submitted_at", "-pk")
     )
     return QueueRows(
@@ -257,7 +263,7 @@ class ScreeningCounts:
 
 def may_decide_in(user: AnyUser, campaign: Campaign) -> bool:
     """Whether the queue offers decisions: the office, and units that change suggestions."""
-    return changeable_suggestions(user).filter(campaign=campaign).exists()
+    return campaign_suggestions(user, campaign, for_change=True).exists()
 
 
 def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:
@@ -265,12 +271,10 @@ def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:
     now = timezone.now()
     pending = handled_assignments(user).filter(campaign=campaign, state=AssignmentState.PENDING)
     signing = pending.aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_deadline__lt=now)))
-    screen = (
-        changeable_suggestions(user)
-        .filter(campaign=campaign, status__in=TABS["todo"])
-        .exclude(assignments__state=AssignmentState.PENDING)
-        .count()
-    )
+    screen = not_waiting_to_sign(
+        campaign_suggestions(user, campaign, for_change=True).filter(status__in=TABS["todo"]),
+        campaign,
+    ).count()
     return ScreeningCounts(
         to_assign=to_assign_count(campaign) if can_manage_campaign(user, campaign) else 0,
         to_sign=signing["n"],

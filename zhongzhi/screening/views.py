@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.jobs import job_create
 from zhongzhi.core.models import Job
+from zhongzhi.core.paging import paginate
 from zhongzhi.intake.access import access_suggestion
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.access import changeable_units
@@ -72,7 +72,7 @@ def _queue_context(request: HttpRequest, campaign_id: int, given: QueryDict) -> 
     form = QueueFilterForm(params or None, campaign=campaign, units=units)
     filters = form.filters()
     queue = selectors.screening_queue(request.user, filters)
-    page = Paginator(queue, PAGE_SIZE).get_page(params.get("page"))
+    page = paginate(queue, params.get("page"), PAGE_SIZE)
     return {
         "campaign": campaign,
         "form": form,
@@ -173,9 +173,7 @@ def assign_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 def _assign_context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
     units = selectors.campaign_units(campaign)
-    page = Paginator(selectors.to_assign(request.user, campaign), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(selectors.to_assign(request.user, campaign), request.GET.get("page"), PAGE_SIZE)
     proposals = routing.proposals_for(campaign, list(page.object_list))
     rows = [(s, proposals.get(s.pk)) for s in page.object_list]
     return {
@@ -273,9 +271,7 @@ def proposals_job(request: HttpRequest, campaign_id: int, job_id: int) -> HttpRe
 @require_GET
 def sign_queue(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    page = Paginator(selectors.to_sign(request.user, campaign), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(selectors.to_sign(request.user, campaign), request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "screening/sign.html",

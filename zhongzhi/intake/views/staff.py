@@ -7,7 +7,6 @@ Thin views: parse the form, check access, call a selector or service, render.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.jobs import job_create
 from zhongzhi.core.models import Job
+from zhongzhi.core.paging import count_at_most, paginate
 from zhongzhi.core.responses import xlsx_response
 from zhongzhi.intake import services, tasks
 from zhongzhi.intake.access import access_suggestion
@@ -51,7 +51,7 @@ def suggestion_list_page(request: HttpRequest) -> HttpResponse:
     if found is not None:
         return _open(request, reverse("intake:detail", args=[found.pk]))
     suggestions = suggestion_list(request.user, filters)
-    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(suggestions, request.GET.get("page"), PAGE_SIZE)
     context = {"form": form, "page": page}
     if request.headers.get("HX-Target") == RESULTS_TARGET:
         response = render(request, "intake/staff/partials/results.html", context)
@@ -135,7 +135,7 @@ def suggestion_export(request: HttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     suggestions = suggestion_list(request.user, filters)
-    if suggestions.count() <= EXPORT_IN_REQUEST_MAX:
+    if count_at_most(suggestions, EXPORT_IN_REQUEST_MAX + 1) <= EXPORT_IN_REQUEST_MAX:
         content = suggestions_workbook(suggestions, stages_for_export(request.user, filters))
         return xlsx_response(content, export_filename(filters))
     job = job_create(owner=signed_in_user(request), kind=tasks.EXPORT_JOB)
