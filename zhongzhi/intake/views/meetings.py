@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.core.auth import signed_in_user
-from zhongzhi.core.forms import DateInput, QuickSelect, attach_errors
+from zhongzhi.core.forms import DateInput, QuickSelect, QuickTextInput, attach_errors
 from zhongzhi.intake.meetings import (
     MeetingEntryError,
     MeetingRow,
@@ -68,7 +68,7 @@ class RowForm(forms.Form):
         label=gettext_lazy("建议内容"),
         max_length=MAX_TEXT_LENGTH,
         error_messages={"required": gettext_lazy("请填写建议内容。")},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=QuickTextInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(
