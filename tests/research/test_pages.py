@@ -7,23 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import World
-from tests.factories import MembershipFactory, UserFactory
 from tests.rectification.evidence_files import pdf
-from zhongzhi.org.models import Role, User
+from zhongzhi.org.models import User
 from zhongzhi.research.models import ResearchTopic, TopicState
 from zhongzhi.research.services import topic_apply
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def head(world: World) -> User:
-    user = UserFactory(username="hdl-head", full_name="红岛路社区书记")
-    MembershipFactory(user=user, unit=world.hongdaolu, role=Role.STAFF)
-    return user
 
 
 @pytest.fixture

@@ -16,18 +16,6 @@ from zhongzhi.research.models import Grade, ResearchTopic, TopicState
 from zhongzhi.research.services import allowed_steps, topic_apply, topic_step
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def head(world: World) -> User:
-    user = UserFactory(username="hdl-head", full_name="红岛路社区书记")
-    MembershipFactory(user=user, unit=world.hongdaolu, role=Role.STAFF)
-    return user
-
-
 def apply(world: World, head: User, **change: object) -> ResearchTopic:
     values: dict[str, object] = {
         "campaign": world.campaign,

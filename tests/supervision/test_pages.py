@@ -19,23 +19,6 @@ TODAY = datetime.date(2026, 10, 15)
 
 
 @pytest.fixture
-def inspector(world: World) -> User:
-    return UserFactory(username="inspector", full_name="第一督导组组长")
-
-
-@pytest.fixture
-def group(world: World, inspector: User) -> SupervisionGroup:
-    return group_save(
-        campaign=world.campaign,
-        actor=world.office,
-        name="第一督导组",
-        leader=inspector,
-        members=[],
-        units=[world.jinkoulu, world.badaguan],
-    )
-
-
-@pytest.fixture
 def inspection(group: SupervisionGroup, inspector: User, world: World) -> Inspection:
     return inspection_record(
         group=group,

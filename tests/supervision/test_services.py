@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.conftest import World
-from tests.factories import UserFactory
 from zhongzhi.audit.models import AuditAction, AuditEntry
 from zhongzhi.notifications.models import Notification
 from zhongzhi.org.access import visible_units
@@ -19,23 +18,6 @@ from zhongzhi.supervision.models import InspectionMethod, SupervisionGroup
 from zhongzhi.supervision.services import finding_add, group_save, inspection_record
 
 TODAY = datetime.date(2026, 10, 15)
-
-
-@pytest.fixture
-def inspector(world: World) -> User:
-    return UserFactory(username="inspector", full_name="第一督导组组长")
-
-
-@pytest.fixture
-def group(world: World, inspector: User) -> SupervisionGroup:
-    return group_save(
-        campaign=world.campaign,
-        actor=world.office,
-        name="第一督导组",
-        leader=inspector,
-        members=[],
-        units=[world.jinkoulu, world.badaguan],
-    )
 
 
 def test_a_groups_members_read_exactly_its_units(

@@ -19,7 +19,7 @@ from zhongzhi.org.access import (
     user_memberships,
     visible_units,
 )
-from zhongzhi.org.models import Role
+from zhongzhi.org.models import Role, Unit
 
 
 def _units_above_or_at_memberships(user: AnyUser) -> set[int]:
@@ -147,3 +147,12 @@ def access_plan_item(user: AnyUser, plan_item_id: int, *, for_change: bool = Fal
     if not allowed.filter(pk=item.pk).exists():
         raise Http404
     return item
+
+
+def entry_units(user: AnyUser, campaign: Campaign) -> QuerySet[Unit]:
+    """Units the user may enter a campaign's work for (a problem, a research topic): all
+    of the campaign's for its office, else their own and those below, in the campaign."""
+    units = Unit.objects.filter(path__startswith=campaign.owner_unit.path)
+    if not can_manage_campaign(user, campaign):
+        units = units.filter(pk__in=changeable_units(user).values("pk"))
+    return units.order_by("path")

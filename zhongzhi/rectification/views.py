@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhongzhi.analysis.models import HotIssue
-from zhongzhi.campaigns.access import access_campaign, can_manage_campaign, visible_campaigns
+from zhongzhi.campaigns.access import access_campaign, entry_units, visible_campaigns
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.paging import paginate
 from zhongzhi.intake.access import changeable_suggestions
 from zhongzhi.intake.models import Suggestion
-from zhongzhi.org.access import changeable_units, visible_units
+from zhongzhi.org.access import visible_units
 from zhongzhi.org.models import Unit
 from zhongzhi.rectification import selectors
 from zhongzhi.rectification.access import access_measure, access_problem, changeable_problems
@@ -56,13 +56,6 @@ def _campaign_units(campaign: Campaign) -> QuerySet[Unit]:
 
 def _filter_units(request: HttpRequest, campaign: Campaign) -> QuerySet[Unit]:
     return visible_units(request.user).filter(path__startswith=campaign.owner_unit.path)
-
-
-def _entry_units(request: HttpRequest, campaign: Campaign) -> QuerySet[Unit]:
-    """Units the user may enter problems for: the campaign's for its office, else their own."""
-    if can_manage_campaign(request.user, campaign):
-        return _campaign_units(campaign)
-    return changeable_units(request.user).filter(path__startswith=campaign.owner_unit.path)
 
 
 @login_required
@@ -99,7 +92,7 @@ def problems(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "form": form,
             "page": page,
             "problem_counts": selectors.problem_counts(request.user, campaign),
-            "may_enter": _entry_units(request, campaign).exists(),
+            "may_enter": entry_units(request.user, campaign).exists(),
             "listed": selectors.listed_measures(request.user, campaign),
         },
     )
@@ -134,7 +127,7 @@ def measures(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def problem_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    units = _entry_units(request, campaign)
+    units = entry_units(request.user, campaign)
     data = request.POST if request.method == "POST" else request.GET
     ids = parse_ids(data.get("suggestions", ""))
     issue = (

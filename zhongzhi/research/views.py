@@ -5,7 +5,6 @@ and the final report, served only to those who see the topic."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,12 +16,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from zhongzhi.campaigns.access import access_campaign, can_manage_campaign, visible_campaigns
-from zhongzhi.campaigns.models import Campaign
+from zhongzhi.campaigns.access import access_campaign, entry_units, visible_campaigns
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
-from zhongzhi.org.access import changeable_units
-from zhongzhi.org.models import Unit
 from zhongzhi.rectification.views_evidence import stream_file
 from zhongzhi.research import selectors, services
 from zhongzhi.research.access import access_topic
@@ -37,13 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(campaigns) == 1:
         return redirect("research:topics", campaign_id=campaigns[0].pk)
     return render(request, "research/home.html", {"campaigns": campaigns})
-
-
-def _entry_units(request: HttpRequest, campaign: Campaign) -> QuerySet[Unit]:
-    units = Unit.objects.filter(path__startswith=campaign.owner_unit.path)
-    if can_manage_campaign(request.user, campaign):
-        return units.order_by("path")
-    return units.filter(pk__in=changeable_units(request.user)).order_by("path")
 
 
 @login_required
@@ -66,7 +55,7 @@ def topics(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 )
             ],
             "state": state,
-            "may_apply": _entry_units(request, campaign).exists(),
+            "may_apply": entry_units(request.user, campaign).exists(),
         },
     )
 
@@ -75,7 +64,7 @@ def topics(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
-    units = _entry_units(request, campaign)
+    units = entry_units(request.user, campaign)
     if not units.exists():
         raise Http404
     form = TopicForm(request.POST or None, units=units)
