@@ -70,6 +70,7 @@ class AuditAction(models.TextChoices):
     RESEARCH_RETURN = "research.return", _("退回课题")
     RESEARCH_REPORT = "research.report", _("提交结题报告")
     RESEARCH_GRADE = "research.grade", _("结题评定")
+    RESEARCH_MILESTONE = "research.milestone", _("标记课题节点")
 
 
 class AuditEntry(models.Model):

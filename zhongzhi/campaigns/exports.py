@@ -4,12 +4,10 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 
 from zhongzhi.campaigns.models import Campaign, PlanItem
-
-HEADER_FILL = PatternFill("solid", fgColor="C0392B")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+from zhongzhi.core.ledger import HEADER_FILL, HEADER_FONT
 
 
 def plan_items_workbook(campaign: Campaign, plan_items: Sequence[PlanItem]) -> bytes:

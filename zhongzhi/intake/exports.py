@@ -17,8 +17,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from zhongzhi.campaigns.exports import HEADER_FILL, HEADER_FONT
 from zhongzhi.campaigns.models import Stage
+from zhongzhi.core.ledger import HEADER_FILL, HEADER_FONT
 from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.receipt_codes import format_receipt_code
 from zhongzhi.intake.selectors import SuggestionFilters, stage_in

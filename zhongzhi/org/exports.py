@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from zhongzhi.campaigns.exports import HEADER_FILL, HEADER_FONT
+from zhongzhi.core.ledger import HEADER_FILL, HEADER_FONT
 from zhongzhi.org.imports.units import SHEET_TITLE, UNIT_COLUMNS, unit_row
 from zhongzhi.org.models import Unit
 

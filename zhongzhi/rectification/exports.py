@@ -14,10 +14,8 @@ few seconds.
 """
 
 import datetime
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +23,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.properties import PageSetupProperties
 
-from zhongzhi.campaigns.exports import HEADER_FILL, HEADER_FONT
-from zhongzhi.core import clock
+from zhongzhi.core.ledger import LedgerSheet, exported_line, joined
+from zhongzhi.core.ledger import ledger_filename as sheet_filename
 from zhongzhi.intake.receipt_codes import format_receipt_code
 from zhongzhi.org.access import AnyUser
 from zhongzhi.rectification.access import visible_measures
@@ -59,108 +50,10 @@ from zhongzhi.rectification.selectors import (
 
 PROGRESS_EVERY = 1_000  # rows between progress reports
 LISTED_RECEIPT_CODES = 5  # a problem from more suggestions says how many
-HEADER_ROW = 3  # title, filter summary, header
-A4 = "9"  # openpyxl's PAPERSIZE_A4, which its write-only sheet does not carry
-
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
-_TITLE_FONT = Font(bold=True, size=16)
-_TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center")
-
 Progress = Callable[[int, int], None]
 
 
-# --- the sheet ---------------------------------------------------------------------------
-
-
-class _Sheet:
-    """A write-only ledger sheet: title, filter line, header, then bordered rows."""
-
-    def __init__(self, title: str, summary: str, columns: Sequence[tuple[str, int]]):
-        self.workbook = Workbook(write_only=True)
-        self.sheet: WriteOnlyWorksheet = self.workbook.create_sheet(title[:31])
-        self.width = len(columns)
-        self.rows = 0
-        last = get_column_letter(self.width)
-        sheet = self.sheet
-        for index, (_header, width) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
-        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        sheet.print_options.horizontalCentered = True
-        for side in ("left", "right"):
-            setattr(sheet.page_margins, side, 0.4)
-        sheet.oddFooter.center.text = _("第 &P 页，共 &N 页")
-        sheet.merged_cells.add(f"A1:{last}1")
-        sheet.merged_cells.add(f"A2:{last}2")
-        sheet.row_dimensions[1].height = 30
-        title_cell = WriteOnlyCell(sheet, value=title)
-        title_cell.font, title_cell.alignment = _TITLE_FONT, _TITLE_ALIGNMENT
-        sheet.append([title_cell])
-        summary_cell = WriteOnlyCell(sheet, value=summary)
-        summary_cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.append([summary_cell])
-        header = []
-        for text, _width in columns:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.fill, cell.font, cell.border, cell.alignment = (
-                HEADER_FILL,
-                HEADER_FONT,
-                _BORDER,
-                _CENTRE,
-            )
-            header.append(cell)
-        sheet.append(header)
-
-    def _style(self, alignment: Alignment) -> StyleArray:
-        """A body cell's style, registered with the workbook once: setting border and
-        alignment on each cell hashes them again, three quarters of the time of a sheet."""
-        model = WriteOnlyCell(self.sheet)
-        model.border, model.alignment = _BORDER, alignment
-        return model._style
-
-    def append(self, values: Iterable[Any], centred: frozenset[int] = frozenset()) -> None:
-        if not hasattr(self, "_styles"):
-            self._styles = (self._style(_WRAP), self._style(_CENTRE))
-        wrap, centre = self._styles
-        row = []
-        for index, value in enumerate(values):
-            cell = WriteOnlyCell(self.sheet)
-            cell._style = copy(centre if index in centred else wrap)
-            cell.value = value  # after the style: a date sets its number format
-            # Text stays text: "=HYPERLINK(...)" typed into a form must not become a formula.
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
-            row.append(cell)
-        self.sheet.append(row)
-        self.rows += 1
-
-    def save(self) -> bytes:
-        last = get_column_letter(self.width)
-        self.sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(self.rows, 1)}"
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
-
-
-def _exported_line(filters_text: str, count: int, noun: str) -> str:
-    return _("筛选条件：%(filters)s　　共 %(count)d %(noun)s　　导出日期：%(day)s") % {
-        "filters": filters_text,
-        "count": count,
-        "noun": noun,
-        "day": f"{clock.today():%Y-%m-%d}",
-    }
-
-
-def _joined(parts: Iterable[str]) -> str:
-    return "；".join(part for part in parts if part) or _("无（全部）")
+# --- the ledgers' words -------------------------------------------------------------------
 
 
 _LABELS: dict[tuple[str | None, type, object], str] = {}
@@ -177,7 +70,7 @@ def _label(choices: Any, value: object) -> str:
 def measure_filters_summary(filters: MeasureFilters) -> str:
     """The filters in words, for the line above the ledger's header."""
     due = {"open": _("未完成")} | {k: str(v) for k, v in DueState.choices if k}
-    return _joined(
+    return joined(
         [
             _("状态：%(v)s") % {"v": _label(MeasureState, filters.state)} if filters.state else "",
             _("时限：%(v)s") % {"v": due.get(filters.due, filters.due)} if filters.due else "",
@@ -197,7 +90,7 @@ def measure_filters_summary(filters: MeasureFilters) -> str:
 
 
 def problem_filters_summary(filters: ProblemFilters) -> str:
-    return _joined(
+    return joined(
         [
             _("状态：%(v)s") % {"v": _label(ProblemStatus, filters.status)}
             if filters.status
@@ -213,8 +106,7 @@ def problem_filters_summary(filters: ProblemFilters) -> str:
 
 
 def ledger_filename(campaign_name: str, kind: str) -> str:
-    noun = _("问题清单") if kind == "problems" else _("整改措施清单")
-    return f"{campaign_name}-{noun}-{clock.today():%Y%m%d}.xlsx"
+    return sheet_filename(campaign_name, _("问题清单") if kind == "problems" else _("整改措施清单"))
 
 
 # --- shared reads ------------------------------------------------------------------------
@@ -377,9 +269,9 @@ def measures_workbook(
         total = measures.count()
     sources = _sources(measures.order_by().values("problem_id"))
     updates = _latest_updates(measures.order_by().values("pk"))
-    sheet = _Sheet(
+    sheet = LedgerSheet(
         _("%(campaign)s整改措施清单") % {"campaign": filters.campaign.name},
-        _exported_line(measure_filters_summary(filters), total, _("项整改措施")),
+        exported_line(measure_filters_summary(filters), total, _("项整改措施")),
         measure_columns(),
     )
     centred = frozenset({0, 1, 2, 7, 8, 9})
@@ -473,9 +365,9 @@ def problems_workbook(
     by_problem: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for m in _measure_rows(measures):
         by_problem[m["problem_id"]].append(m)
-    sheet = _Sheet(
+    sheet = LedgerSheet(
         _("%(campaign)s问题清单") % {"campaign": filters.campaign.name},
-        _exported_line(problem_filters_summary(filters), total, _("个问题")),
+        exported_line(problem_filters_summary(filters), total, _("个问题")),
         problem_columns(),
     )
     centred = frozenset({0, 1, 6, 7, 8})

@@ -6,7 +6,7 @@ campaign office for the campaign."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
+from zhongzhi.campaigns.access import can_manage_campaign, overseen_campaigns
 from zhongzhi.org.access import AnyUser, changeable_units, visible_units
 from zhongzhi.research.models import ResearchTopic
 
@@ -33,7 +33,7 @@ def access_topic(user: AnyUser, topic_id: int) -> ResearchTopic:
 
 
 def acts_for_campaign(user: AnyUser, topic: ResearchTopic) -> bool:
-    return managed_campaigns(user).filter(pk=topic.campaign_id).exists()
+    return can_manage_campaign(user, topic.campaign)
 
 
 def acts_for_unit(user: AnyUser, topic: ResearchTopic) -> bool:

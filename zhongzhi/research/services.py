@@ -18,6 +18,7 @@ from zhongzhi.audit.models import AuditAction
 from zhongzhi.audit.services import audit_record
 from zhongzhi.campaigns.access import managed_campaigns
 from zhongzhi.campaigns.models import Campaign
+from zhongzhi.core import clock
 from zhongzhi.org.access import changeable_units
 from zhongzhi.org.models import Membership, Unit, User
 from zhongzhi.rectification.models import EvidenceKind
@@ -214,3 +215,38 @@ def _store_report(topic: ResearchTopic, upload: File | None) -> None:
     )
     topic.report_name = prepared.name
     topic.report_content_type = prepared.type.content_type
+
+
+@transaction.atomic
+def milestone_mark(*, milestone: Milestone, actor: User, done: bool) -> Milestone:
+    """The unit marks a milestone done today (or takes the mark back) while the topic
+    is under way: after 立项, before the final report."""
+    topic = (
+        ResearchTopic.objects.select_for_update()
+        .select_related("campaign")
+        .get(pk=milestone.topic_id)
+    )
+    if not acts_for_unit(actor, topic):
+        raise ValidationError(_("只有课题所在单位和课题负责人可以标记进度节点。"))
+    if topic.state != TopicState.APPROVED:
+        raise ValidationError(
+            _("课题现在是“%(state)s”：立项后、提交结题报告前才能标记进度节点。")
+            % {"state": topic.get_state_display()}
+        )
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    before = {"done_at": f"{locked.done_at:%Y-%m-%d}" if locked.done_at else None}
+    locked.done_at = clock.today() if done else None
+    locked.save(update_fields=["done_at"])
+    audit_record(
+        action=AuditAction.RESEARCH_MILESTONE,
+        target=topic,
+        actor=actor,
+        campaign=topic.campaign,
+        unit=topic.unit,
+        before=before,
+        after={
+            "milestone": locked.title,
+            "done_at": f"{locked.done_at:%Y-%m-%d}" if locked.done_at else None,
+        },
+    )
+    return locked

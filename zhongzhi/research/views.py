@@ -17,13 +17,15 @@ from django.views.decorators.http import (
 )
 
 from zhongzhi.campaigns.access import access_campaign, entry_units, visible_campaigns
+from zhongzhi.core import clock
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.responses import xlsx_response
 from zhongzhi.rectification.views_evidence import stream_file
-from zhongzhi.research import selectors, services
-from zhongzhi.research.access import access_topic
+from zhongzhi.research import exports, selectors, services
+from zhongzhi.research.access import access_topic, acts_for_unit
 from zhongzhi.research.forms import StepForm, TopicForm
-from zhongzhi.research.models import ResearchTopic, TopicState
+from zhongzhi.research.models import Milestone, ResearchTopic, TopicState
 
 
 @login_required
@@ -110,6 +112,9 @@ def _topic_page(
             "topic": found,
             "campaign": found.campaign,
             "milestones": found.milestones.all(),
+            "may_mark": found.state == TopicState.APPROVED
+            and acts_for_unit(signed_in_user(request), found),
+            "today": clock.today(),
             "steps": [(key, STEP_LABELS[key]) for key in steps],
             "form": form,
         },
@@ -150,3 +155,33 @@ def report_file(request: HttpRequest, topic_id: int) -> FileResponse:
         raise Http404
     inline = found.report_content_type == "application/pdf"
     return stream_file(found.report, found.report_content_type, found.report_name, inline=inline)
+
+
+@login_required
+@require_POST
+def milestone_mark(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    try:
+        milestone = Milestone.objects.get(pk=milestone_id)
+    except Milestone.DoesNotExist:
+        raise Http404 from None
+    found = access_topic(request.user, milestone.topic_id)
+    done = request.POST.get("done") == "1"
+    try:
+        services.milestone_mark(milestone=milestone, actor=signed_in_user(request), done=done)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        done_text = (
+            _("已标记节点“%(title)s”完成。") if done else _("已取消节点“%(title)s”的完成标记。")
+        )
+        messages.success(request, done_text % {"title": milestone.title})
+    return redirect("research:topic", topic_id=found.pk)
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id)
+    content = exports.topics_workbook(request.user, campaign, request.GET.get("state", ""))
+    return xlsx_response(content, exports.topics_filename(campaign))

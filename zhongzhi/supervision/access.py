@@ -8,7 +8,8 @@ inspections and findings only for the units their group covers.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhongzhi.campaigns.access import managed_campaigns, overseen_campaigns
+from zhongzhi.campaigns.access import can_manage_campaign, overseen_campaigns
+from zhongzhi.campaigns.models import Campaign
 from zhongzhi.org.access import AnyUser
 from zhongzhi.supervision.models import Inspection, SupervisionGroup
 
@@ -35,8 +36,8 @@ def is_member(user: AnyUser, group: SupervisionGroup) -> bool:
     return user.is_authenticated and group.members.filter(pk=user.pk).exists()
 
 
-def may_set_up(user: AnyUser, group_campaign_id: int) -> bool:
-    return managed_campaigns(user).filter(pk=group_campaign_id).exists()
+def may_set_up(user: AnyUser, campaign: Campaign) -> bool:
+    return can_manage_campaign(user, campaign)
 
 
 def access_inspection(user: AnyUser, inspection_id: int) -> Inspection:

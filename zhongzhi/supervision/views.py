@@ -51,7 +51,7 @@ def overview(request: HttpRequest, campaign_id: int) -> HttpResponse:
         {
             "campaign": campaign,
             "rows": selectors.group_coverage(groups),
-            "may_set_up": may_set_up(request.user, campaign.pk),
+            "may_set_up": may_set_up(request.user, campaign),
         },
     )
 
@@ -68,7 +68,7 @@ def group_edit(
     else:
         assert campaign_id is not None
         campaign = access_campaign(request.user, campaign_id)
-    if not may_set_up(request.user, campaign.pk):
+    if not may_set_up(request.user, campaign):
         raise Http404
     initial = GroupForm.initial_of(group) if group else None
     form = GroupForm(request.POST or None, initial=initial, campaign=campaign)
@@ -108,7 +108,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
             "units": selectors.group_units(found),
             "inspections": selectors.group_inspections(found),
             "is_member": is_member(request.user, found),
-            "may_set_up": may_set_up(request.user, found.campaign_id),
+            "may_set_up": may_set_up(request.user, found.campaign),
         },
     )
 
@@ -184,7 +184,7 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 def _office_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     campaign = access_campaign(request.user, campaign_id)
-    if not may_set_up(request.user, campaign.pk):
+    if not may_set_up(request.user, campaign):
         raise Http404
     return campaign
 
