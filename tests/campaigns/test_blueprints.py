@@ -89,7 +89,7 @@ def campaign_between(world: World, start: datetime.date, end: datetime.date) -> 
 
 
 def test_the_seed_templates_are_registered_under_stable_keys() -> None:
-    assert {"7+11", "three-stage", "four-stage"} <= set(BLUEPRINTS)
+    assert {"7+11", "three-stage", "four-stage", "5+12+N"} <= set(BLUEPRINTS)
     for key, blueprint in BLUEPRINTS.items():
         assert blueprint.key == key
         assert blueprint.name and blueprint.description and "seed" in blueprint.source
@@ -345,6 +345,29 @@ def test_applying_the_same_template_twice_is_refused_and_changes_nothing(
     assert world.campaign.applied_templates == [key]
 
 
+def test_five_twelve_n_gives_five_comparisons_twelve_task_forces_and_the_symposiums(
+    world: World,
+) -> None:
+    services.template_apply(campaign=world.campaign, key="three-stage")
+    services.template_apply(campaign=world.campaign, key="5+12+N")
+
+    items = list(PlanItem.objects.filter(campaign=world.campaign, stage=None).order_by("pk"))
+    ours = [item for item in items if item.lead_note != "督导组" and "简报" not in item.title]
+    comparisons = [i for i in ours if i.title.startswith("“5对照”讨论查摆")]
+    task_forces = [i for i in ours if i.title.endswith("专项攻坚队主题讨论")]
+    assert len(comparisons) == 5 and len(task_forces) == 12
+    assert comparisons[4].title == "“5对照”讨论查摆：对照发达地区、行业标杆、先进经验"
+    # The seed does not name the task forces: numbered placeholders the office renames.
+    assert [i.lead_note for i in task_forces][:2] == ["第一专项攻坚队", "第二专项攻坚队"]
+    assert all("请把任务名称改为本攻坚队的名称" in i.description for i in task_forces)
+    # Until the office names them, the campaign's owner leads, as for any unknown lead.
+    assert all(list(i.lead_units.all()) == [world.campaign.owner_unit] for i in task_forces)
+    assert any("系列座谈会" in i.title for i in ours)
+    # It brings no stages of its own, so it goes with any stage template.
+    assert stage_names(world.campaign) == ["宣传发动", "组织实施", "总结交流"]
+    assert world.campaign.applied_templates == ["three-stage", "5+12+N"]
+
+
 def test_seven_eleven_combines_with_a_stage_template_at_creation(world: World) -> None:
     campaign = services.campaign_create(
         name="八大关街道解放思想大讨论（第二轮）",
@@ -442,9 +465,9 @@ def test_creating_a_campaign_too_short_for_its_template_saves_no_campaign(world:
 
 def test_an_unknown_template_is_refused_in_chinese(world: World) -> None:
     with pytest.raises(ValidationError) as error:
-        services.template_apply(campaign=world.campaign, key="5+12+N")
+        services.template_apply(campaign=world.campaign, key="6+6")
 
-    assert error.value.message_dict["template"] == ["没有名为“5+12+N”的模板。"]
+    assert error.value.message_dict["template"] == ["没有名为“6+6”的模板。"]
 
 
 # --- split_period ---------------------------------------------------------------

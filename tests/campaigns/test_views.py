@@ -133,8 +133,11 @@ def test_the_overview_offers_only_templates_the_campaign_can_still_take(world: W
 
     services.template_apply(campaign=world.campaign, key="four-stage")
     page = client.get(url).content.decode()
-    # A second stage plan would overlap the first: nothing is left to offer.
-    assert 'value="three-stage"' not in page
+    # A second stage plan would overlap the first; "5+12+N" has no stages and still fits.
+    assert 'value="three-stage"' not in page and 'value="5+12+N"' in page
+
+    services.template_apply(campaign=world.campaign, key="5+12+N")
+    page = client.get(url).content.decode()
     assert "套用模板" not in page
 
 

@@ -22,6 +22,7 @@ OFFICE = "领导小组办公室"
 EVERY_UNIT = "各单位"
 EVERY_PARTY_ORGANISATION = "街道各党组织"
 SUPERVISION_GROUPS = "督导组"
+CHINESE_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 
 
 def split_leads(text: str) -> tuple[str, ...]:
@@ -305,6 +306,8 @@ THREE_STAGE = Blueprint(
     name="三阶段：宣传发动、组织实施、总结交流（晋城）",
     description="按宣传发动、组织实施、总结交流三个阶段推进，集中学习研讨、课题研究、征集“金点子”并择优，督导组全覆盖督导。",
     source="seed 003：晋城市新一轮思想解放大讨论活动（第一阶段）综述",
+    # "12个督导组对97个单位进行督导": the office adds each group's members and units.
+    supervision_groups=tuple(f"第{number}督导组" for number in CHINESE_NUMBERS),
     stages=(
         StageSpec(
             "宣传发动",
@@ -632,9 +635,64 @@ FOUR_STAGE = Blueprint(
     ),
 )
 
-# Seed 002's "5+12+N" is not a template: its 5 comparisons are yardsticks for
-# self-examination (not what residents write about), its 12 task forces are not named
-# and N is open-ended, so it maps onto neither topics nor stages faithfully.
+# --- "5+12+N" (seed 002, 沈阳市辽中区) -------------------------------------------------
+# A way of holding the discussion, not a stage plan: campaign-wide items that go with
+# any stage template. The 5 comparisons are yardsticks for finding gaps (查摆问题: the
+# seed counts 295 problems and 314 measures), one item each. The seed does not name the
+# 12 task forces (专项攻坚队): the template makes twelve numbered placeholders whose
+# titles the office changes to its own task forces. "N" is the series of symposiums
+# every unit holds.
 
-for _blueprint in (SEVEN_ELEVEN, THREE_STAGE, FOUR_STAGE):
+TASK_FORCES = 12
+
+FIVE_TWELVE_N = Blueprint(
+    key="5+12+N",
+    name="“5+12+N”大讨论（辽中区）",
+    description="“5对照”讨论查摆差距、12个专项攻坚队主题讨论、N个系列座谈讨论，推动思想深解放；"
+    "可与阶段模板一起套用。",
+    source="seed 002：沈阳市辽中区以解放思想激活振兴发展内生动力",
+    plan_items=(
+        *(
+            PlanItemSpec(
+                f"“5对照”讨论查摆：对照{yardstick}",
+                f"对照{yardstick}，讨论查摆差距，明确奋斗目标和主攻方向；查摆出的问题立为问题、"
+                "制定整改措施。",
+                stage=None,
+                lead_units=(EVERY_UNIT,),
+            )
+            for yardstick in (
+                "习近平总书记重要讲话和指示精神",
+                "“九个是不是”",
+                "“四个是否”",
+                "“四个距离”",
+                "发达地区、行业标杆、先进经验",
+            )
+        ),
+        *(
+            PlanItemSpec(
+                f"第{number}专项攻坚队主题讨论",
+                "专项攻坚队围绕“以思想破冰引领发展破题”主题率先开展解放思想大讨论，引领专项"
+                "行动高效开展。（模板占位：请把任务名称改为本攻坚队的名称，并选择牵头单位。）",
+                stage=None,
+                lead_units=(f"第{number}专项攻坚队",),
+            )
+            for number in CHINESE_NUMBERS[:TASK_FORCES]
+        ),
+        PlanItemSpec(
+            "“推动思想解放实现新突破”系列座谈会",
+            "组织各单位开展“推动思想解放实现新突破系列座谈会”，座谈会收集的意见建议逐条录入。",
+            stage=None,
+            lead_units=(EVERY_UNIT,),
+        ),
+        PlanItemSpec(
+            "“我为振兴献良策”活动",
+            "开展“我为全面振兴全方位振兴献良策”活动，面向干部群众征集意见建议。",
+            stage=None,
+            lead_units=(EVERY_UNIT,),
+            kind="optional",
+        ),
+    ),
+)
+
+for _blueprint in (SEVEN_ELEVEN, THREE_STAGE, FOUR_STAGE, FIVE_TWELVE_N):
     register(_blueprint)

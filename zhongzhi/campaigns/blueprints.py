@@ -5,12 +5,19 @@ The content comes from the campaigns in the seed documents (see DESIGN.md):
 units (斜塘街道). Templates are composable: "7+11" brings topics and categories, a
 stage plan brings stages and plan items, and a campaign may take one of each.
 
-The data lives in `blueprint_data.py`; importing this module registers it.
+The data lives in `blueprint_data.py`; importing this module registers it. What a
+template implies for other apps (its supervision groups, its kinds of activity) those
+apps create themselves when `blueprint_applied` is sent.
 """
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from django.dispatch import Signal
+
+# Sent with `campaign` and `blueprint` inside the transaction that applied it.
+blueprint_applied = Signal()
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class Blueprint:
     topics: tuple[TopicSpec, ...] = ()
     categories: tuple[CategorySpec, ...] = ()
     plan_items: tuple[PlanItemSpec, ...] = field(default=())
+    # Supervision groups the template's campaign has, by name: the office adds their
+    # members and units (seed 003's twelve groups).
+    supervision_groups: tuple[str, ...] = ()
 
 
 def split_period(
@@ -105,6 +115,8 @@ def register(blueprint: Blueprint) -> Blueprint:
             raise ValueError(f"template {blueprint.key!r} repeats a {kind} name")
     if any(spec.share <= 0 for spec in blueprint.stages):
         raise ValueError(f"template {blueprint.key!r} has a stage without a positive share")
+    if len(set(blueprint.supervision_groups)) != len(blueprint.supervision_groups):
+        raise ValueError(f"template {blueprint.key!r} repeats a supervision group name")
     for item in blueprint.plan_items:
         if item.stage is not None and not 0 <= item.stage < len(blueprint.stages):
             raise ValueError(f"plan item {item.title!r} points at a missing stage")

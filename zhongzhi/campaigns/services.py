@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhongzhi.campaigns.blueprints import BLUEPRINTS, Blueprint, split_period
+from zhongzhi.campaigns.blueprints import BLUEPRINTS, Blueprint, blueprint_applied, split_period
 from zhongzhi.campaigns.models import (
     Campaign,
     ParticipantCategory,
@@ -278,3 +278,4 @@ def blueprint_apply(*, campaign: Campaign, blueprint: Blueprint) -> None:
             lead_units=_resolve_lead_units(campaign, item_spec.lead_units),
             lead_note="、".join(item_spec.lead_units),
         )
+    blueprint_applied.send(sender=Blueprint, campaign=campaign, blueprint=blueprint)

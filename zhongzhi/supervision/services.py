@@ -86,6 +86,34 @@ def group_save(
     return group
 
 
+@transaction.atomic
+def groups_from_template(*, campaign: Campaign, names: Sequence[str]) -> list[SupervisionGroup]:
+    """The groups a campaign template names (seed 003's twelve), made empty for the
+    office to fill in: a group without members or units grants nobody anything. A name
+    the campaign has already is left as it is."""
+    taken = set(
+        SupervisionGroup.objects.filter(campaign=campaign, name__in=names).values_list(
+            "name", flat=True
+        )
+    )
+    made = [
+        SupervisionGroup.objects.create(campaign=campaign, name=name)
+        for name in names
+        if name not in taken
+    ]
+    for group in made:
+        audit_record(
+            action=AuditAction.GROUP_SAVE,
+            target=group,
+            actor=None,
+            campaign=campaign,
+            unit=campaign.owner_unit,
+            after=_state(group),
+            note=_("按活动模板设立，待配置组员和督导单位"),
+        )
+    return made
+
+
 def _state(group: SupervisionGroup) -> dict[str, object]:
     return {
         "name": group.name,
