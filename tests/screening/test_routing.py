@@ -218,3 +218,19 @@ def test_the_suggestions_page_shows_the_proposal_and_accepts_it(
     light.refresh_from_db()
     assert light.unit == world.hongdaolu
     assert 'data-testid="proposal"' not in office.get(detail(light)).content.decode()
+
+
+def test_the_tabs_over_a_list_count_as_far_as_the_list_and_the_overview_exactly(
+    world: World, online: dict[str, Suggestion], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three suggestions wait for a unit; the lists count at most two here.
+    monkeypatch.setattr("zhongzhi.screening.selectors.CAP", 2)
+    office = world.client_for(world.office)
+    tabs = office.get(reverse("screening:assign", args=[world.campaign.pk])).content.decode()
+    assert 'data-testid="count-to-assign">2+<' in tabs
+    overview = office.get(reverse("campaigns:detail", args=[world.campaign.pk])).content.decode()
+    assert 'data-testid="overview-to-assign">3<' in overview
+
+    monkeypatch.setattr("zhongzhi.screening.selectors.CAP", 3)
+    tabs = office.get(reverse("screening:assign", args=[world.campaign.pk])).content.decode()
+    assert 'data-testid="count-to-assign">3<' in tabs

@@ -4,12 +4,14 @@
 is most of the time an import or the daily deadline sweep takes; this runs one
 statement for every object and takes a fraction of it. Values go through each field's
 own conversion (``get_db_prep_save``), as with ``save()``. On PostgreSQL the rows go
-by COPY, several times faster again than one INSERT a row. No primary keys come back.
+by COPY, several times faster again than one INSERT a row. No generated primary keys
+come back; a primary key that is not generated (a one-to-one "primary_key") is written.
 """
 
 from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.fields import AutoFieldMixin
 
 
 def insert_many(objects: Sequence[models.Model]) -> int:
@@ -18,7 +20,11 @@ def insert_many(objects: Sequence[models.Model]) -> int:
     # The connection itself, not the ``connection`` proxy: it is asked for every value.
     connection = connections[DEFAULT_DB_ALIAS]
     meta = type(objects[0])._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not (field.primary_key and isinstance(field, AutoFieldMixin))
+    ]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(str(field.column)) for field in fields)  # names from the model

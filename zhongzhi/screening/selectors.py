@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zhongzhi.analysis.models import HotIssue, SuggestionTriage
 from zhongzhi.campaigns.access import can_manage_campaign
 from zhongzhi.campaigns.models import Campaign, Topic
-from zhongzhi.core.paging import count_at_most, page_rows
+from zhongzhi.core.paging import CAP, count_at_most, page_rows
 from zhongzhi.intake.access import campaign_suggestions, changeable_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.intake.selectors import SuggestionFilters, suggestion_list
@@ -166,12 +166,11 @@ def to_assign(user: AnyUser, campaign: Campaign) -> QuerySet[Suggestion]:
     )
 
 
-def to_assign_count(campaign: Campaign) -> int:
-    return (
-        Suggestion.objects.filter(campaign=campaign, unit__isnull=True)
-        .exclude(status__in=NOT_ROUTED)
-        .count()
+def to_assign_count(campaign: Campaign, at_most: int | None = None) -> int:
+    waiting = Suggestion.objects.filter(campaign=campaign, unit__isnull=True).exclude(
+        status__in=NOT_ROUTED
     )
+    return waiting.count() if at_most is None else count_at_most(waiting, at_most)
 
 
 def to_sign(user: AnyUser, campaign: Campaign) -> QuerySet[Assignment]:
@@ -259,6 +258,20 @@ class ScreeningCounts:
     to_sign: int
     sign_overdue: int
     to_screen: int
+    # Counted no further than this (the tabs above a list, as the list's own total):
+    # a count that reaches it reads "1000+".
+    at_most: int | None = None
+
+    def _label(self, n: int) -> str:
+        return f"{self.at_most - 1}+" if self.at_most is not None and n >= self.at_most else str(n)
+
+    @property
+    def to_assign_label(self) -> str:
+        return self._label(self.to_assign)
+
+    @property
+    def to_screen_label(self) -> str:
+        return self._label(self.to_screen)
 
 
 def may_decide_in(user: AnyUser, campaign: Campaign) -> bool:
@@ -266,20 +279,23 @@ def may_decide_in(user: AnyUser, campaign: Campaign) -> bool:
     return campaign_suggestions(user, campaign, for_change=True).exists()
 
 
-def screening_counts(user: AnyUser, campaign: Campaign) -> ScreeningCounts:
-    """The figures of the campaign overview's screening box, for this user."""
+def screening_counts(user: AnyUser, campaign: Campaign, *, capped: bool = False) -> ScreeningCounts:
+    """The figures of the campaign overview's screening box, for this user; `capped`
+    (the tabs over a list) counts 待分派 and 待筛选 no further than the list does."""
     now = timezone.now()
+    at_most = CAP + 1 if capped else None
     pending = handled_assignments(user).filter(campaign=campaign, state=AssignmentState.PENDING)
     signing = pending.aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_deadline__lt=now)))
     screen = not_waiting_to_sign(
         campaign_suggestions(user, campaign, for_change=True).filter(status__in=TABS["todo"]),
         campaign,
-    ).count()
+    )
     return ScreeningCounts(
-        to_assign=to_assign_count(campaign) if can_manage_campaign(user, campaign) else 0,
+        to_assign=to_assign_count(campaign, at_most) if can_manage_campaign(user, campaign) else 0,
         to_sign=signing["n"],
         sign_overdue=signing["late"],
-        to_screen=screen,
+        to_screen=screen.count() if at_most is None else count_at_most(screen, at_most),
+        at_most=at_most,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from zhongzhi.audit.models import AuditAction
 from zhongzhi.audit.services import Entry, audit_record, audit_record_many
 from zhongzhi.campaigns.models import Campaign, Topic
+from zhongzhi.core.bulk import insert_many
 from zhongzhi.intake.access import changeable_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.notifications.models import NotificationKind
@@ -397,7 +398,7 @@ def campaign_routing_proposals(
             for (pk, *_rest), proposal in zip(chunk, found, strict=True)
             if proposal is not None
         ]
-        RoutingProposal.objects.bulk_create(rows, batch_size=1_000)
+        insert_many(rows)
         stored += len(rows)
         done += len(chunk)
         if progress is not None:

@@ -22,7 +22,9 @@ def screening_tabs(context: dict[str, Any], campaign: Campaign, current: str) ->
     return {
         "campaign": campaign,
         "current": current,
-        "counts": screening_counts(user, campaign),
+        # Over a list, counted as far as the list counts (共 1000+ 条); exact on the
+        # campaign overview.
+        "counts": screening_counts(user, campaign, capped=bool(current)),
         "can_assign": can_manage_campaign(user, campaign),
     }
 
