@@ -40,8 +40,6 @@ import io
 import json
 import os
 import random
-import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -52,8 +50,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.pages import Page, Row, analyze, print_table, time_page  # noqa: E402  # after sys.path
-from bench.screening import MESSAGES, PG_URL  # noqa: E402
+from bench import kept_platform  # noqa: E402  # after sys.path
+from bench.pages import Page, Row, analyze, print_table, time_page  # noqa: E402
+from bench.screening import MESSAGES  # noqa: E402
 
 LEDGER_TARGET_S = 10.0
 COORDINATOR = "hongdaolu"  # 红岛路社区联络员
@@ -65,74 +64,15 @@ def data_dir(kind: str, count: int, measures: int) -> Path:
     return REPO / "data" / "bench" / f"rectification-{kind}-{count}-{measures}"
 
 
-def _screening_source(kind: str, count: int, where: Path | None) -> Path | None:
-    """The kept platform of bench/screening.py of this size, when it has been built."""
-    for folder in [where, REPO / "data" / "bench"]:
-        if folder is None:
-            continue
-        candidate = folder / f"screening-{kind}-{count}"
-        if (candidate / "built.json").exists():
-            return candidate
-    return None
-
-
 def setup_django(args: argparse.Namespace, kind: str) -> tuple[Path, Path | None]:
-    folder = data_dir(kind, args.count, args.measures)
-    marker = folder / "built.json"
-    if args.fresh and marker.exists():
-        marker.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
-    source = None if marker.exists() else _screening_source(kind, args.count, args.screening_data)
-    pg_name = f"{args.pg_prefix}_{args.count}_{args.measures}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zhongzhi.settings"
-    os.environ["ZHONGZHI_DATA_DIR"] = str(folder)
-    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-    if kind == "postgresql":
-        import psycopg
-
-        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [pg_name]
-            ).fetchone()
-            if exists and not marker.exists():
-                conn.execute(f'DROP DATABASE "{pg_name}" WITH (FORCE)'.encode())
-                exists = None
-            if not exists:
-                template = ""
-                if source is not None:
-                    built = json.loads((source / "built.json").read_text())
-                    template = f' TEMPLATE "{built.get("database") or source_pg_name(source)}"'
-                conn.execute(f'CREATE DATABASE "{pg_name}"{template}'.encode())
-        os.environ["DATABASE_URL"] = f"{PG_URL}/{pg_name}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        if not marker.exists():
-            for name in ("zhongzhi.sqlite3", "zhongzhi.sqlite3-wal", "zhongzhi.sqlite3-shm"):
-                (folder / name).unlink(missing_ok=True)
-            if source is not None:  # a consistent copy, even of a file in WAL mode
-                with (
-                    sqlite3.connect(source / "zhongzhi.sqlite3") as src,
-                    sqlite3.connect(folder / "zhongzhi.sqlite3") as dst,
-                ):
-                    src.backup(dst)
-    if source is not None:
-        for name in ("secret_key", "demo-accounts.json"):
-            if (source / name).exists():
-                shutil.copy(source / name, folder / name)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    return marker, source
-
-
-def source_pg_name(source: Path) -> str:
-    # bench/screening.py's database: <prefix>_<count>, its default prefix.
-    return f"zhongzhi_bench_screening_{source.name.rsplit('-', 1)[1]}"
+    return kept_platform.setup_django(
+        kind,
+        data_dir(kind, args.count, args.measures),
+        f"{args.pg_prefix}_{args.count}_{args.measures}",
+        count=args.count,
+        fresh=args.fresh,
+        screening_data=args.screening_data,
+    )
 
 
 def build(kind: str, args: argparse.Namespace, marker: Path, source: Path | None) -> dict:
