@@ -273,7 +273,7 @@ def test_storage_failing_halfway_leaves_no_file_behind(
         return real_save(self, name, content)
 
     monkeypatch.setattr(FileSystemStorage, "_save", disk_full_on_the_third)
-    with pytest.raises(ValidationError, match="佐证材料保存失败，进展没有报送"):
+    with pytest.raises(ValidationError, match="文件保存失败，没有保存任何内容"):
         post(world, measure, upload("甲.jpg", files.jpeg()), upload("乙.pdf", files.pdf()))
     assert len(calls) == 3  # photo, its preview, then the PDF failed
     assert stored(media) == [] and not ProgressUpdate.objects.exists()
@@ -476,11 +476,22 @@ def test_a_file_missing_from_storage_is_404_not_500(world: World, posted: Progre
     assert client.get(f"/rectification/files/{photo.pk}/").status_code == 404
 
 
+EVIDENCE_LIST = "rectification/partials/evidence_list.html"
+
+
+def list_context(update: ProgressUpdate) -> dict[str, object]:
+    return {
+        "files": update.evidence.all(),
+        "file_view": "rectification_evidence:file",
+        "preview_view": "rectification_evidence:preview",
+    }
+
+
 def test_the_list_partial_shows_thumbnails_and_documents(
     world: World, posted: ProgressUpdate
 ) -> None:
     photo, document, _scan = evidence_of(posted)
-    html = render_to_string("rectification/partials/evidence_list.html", {"update": posted})
+    html = render_to_string(EVIDENCE_LIST, list_context(posted))
     assert f'href="/rectification/files/{photo.pk}/"' in html
     assert f'src="/rectification/files/{photo.pk}/preview/"' in html
     assert 'alt="修补后 现场.jpg"' in html
@@ -491,7 +502,4 @@ def test_the_list_partial_shows_thumbnails_and_documents(
     empty = ProgressUpdate.objects.create(
         measure=posted.measure, author=world.office, percent=70, text="无附件"
     )
-    assert (
-        render_to_string("rectification/partials/evidence_list.html", {"update": empty}).strip()
-        == ""
-    )
+    assert render_to_string(EVIDENCE_LIST, list_context(empty)).strip() == ""

@@ -270,16 +270,11 @@ class EvidenceKind(models.TextChoices):
     OFFICE = "office", _("Office 文档")
 
 
-class Evidence(models.Model):
-    """A file that shows the work: stored through Django's storage API (the local
-    media folder by default, an S3-compatible store by settings)."""
+class StoredFile(models.Model):
+    """A checked upload (`services.evidence`): stored through Django's storage API (the
+    local media folder by default, an S3-compatible store by settings), with a JPEG
+    preview of a photo. Measures' evidence and inspections' photos are such files."""
 
-    update = models.ForeignKey(
-        ProgressUpdate,
-        verbose_name=_("整改进展"),
-        on_delete=models.CASCADE,
-        related_name="evidence",
-    )
     kind = models.CharField(_("类型"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
     # A smaller JPEG of a photo for the page; the original stays for download.
@@ -289,12 +284,26 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(_("大小（字节）"))
 
     class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
-        ordering = ["update", "pk"]
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Evidence(StoredFile):
+    """A file that shows the work of a progress update."""
+
+    update = models.ForeignKey(
+        ProgressUpdate,
+        verbose_name=_("整改进展"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["update", "pk"]
 
 
 class ExtensionState(models.TextChoices):

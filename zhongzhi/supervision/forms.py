@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zhongzhi.campaigns.models import Campaign, PlanItem
 from zhongzhi.core.forms import DateInput
 from zhongzhi.org.models import Unit, User
+from zhongzhi.rectification.forms_evidence import EvidenceField, MultipleFileInput
 from zhongzhi.supervision.models import InspectionMethod, SupervisionGroup
 
 
@@ -87,6 +88,11 @@ class InspectionForm(forms.Form):
     )
     notes = forms.CharField(
         label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    photos = EvidenceField(
+        label=_("检查照片"),
+        help_text=_("现场照片，可多选；会自动生成缩略图。"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
     def __init__(self, *args: Any, group: SupervisionGroup, **kwargs: Any) -> None:

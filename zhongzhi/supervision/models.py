@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.models import Campaign, PlanItem
 from zhongzhi.org.models import Unit, User
-from zhongzhi.rectification.models import Problem
+from zhongzhi.rectification.models import Problem, StoredFile
 
 
 class SupervisionGroup(models.Model):
@@ -91,6 +91,19 @@ class Inspection(models.Model):
     def method_labels(self) -> list[str]:
         labels = dict(InspectionMethod.choices)
         return [str(labels[m]) for m in self.methods if m in labels]
+
+
+class InspectionPhoto(StoredFile):
+    """A photo taken on the inspection, checked and stored as measures' evidence is."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("督导检查"), on_delete=models.CASCADE, related_name="photos"
+    )
+
+    class Meta:
+        verbose_name = _("检查照片")
+        verbose_name_plural = _("检查照片")
+        ordering = ["inspection", "pk"]
 
 
 class Finding(models.Model):

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,12 +20,21 @@ from zhongzhi.notifications.models import NotificationKind
 from zhongzhi.notifications.selectors import coordinators_of
 from zhongzhi.notifications.services import notify_many
 from zhongzhi.org.models import Membership, Role, Unit, User
+from zhongzhi.rectification.models import EvidenceKind
 from zhongzhi.rectification.services.common import required_text
+from zhongzhi.rectification.services.evidence import (
+    EvidenceRefused,
+    PreparedEvidence,
+    evidence_discard,
+    evidence_prepare,
+    evidence_store,
+)
 from zhongzhi.rectification.services.problems import problem_from_finding
 from zhongzhi.supervision.models import (
     Finding,
     Inspection,
     InspectionMethod,
+    InspectionPhoto,
     SupervisionGroup,
 )
 
@@ -152,7 +162,6 @@ def _check_member(group: SupervisionGroup, actor: User) -> None:
         raise ValidationError(_("只有本督导组的组员可以记录督导检查。"))
 
 
-@transaction.atomic
 def inspection_record(
     *,
     group: SupervisionGroup,
@@ -162,9 +171,55 @@ def inspection_record(
     methods: Sequence[str],
     plan_items: Sequence[PlanItem] = (),
     notes: str = "",
+    photos: Sequence[File] = (),
 ) -> Inspection:
-    """An inspection of one unit the group covers, on a day of the campaign so far."""
+    """An inspection of one unit the group covers, on a day of the campaign so far,
+    with its photos. All or nothing: a refused photo saves nothing, and photos already
+    stored are removed when the inspection then fails."""
     _check_member(group, actor)
+    prepared = _prepare_photos(photos)
+    stored = evidence_store(prepared, InspectionPhoto)
+    try:
+        return _inspection_save(
+            group=group,
+            actor=actor,
+            unit=unit,
+            date=date,
+            methods=methods,
+            plan_items=plan_items,
+            notes=notes,
+            photos=stored,
+        )
+    except BaseException:
+        evidence_discard(stored)
+        raise
+
+
+def _prepare_photos(photos: Sequence[File]) -> list[PreparedEvidence]:
+    try:
+        prepared = evidence_prepare(photos)
+    except EvidenceRefused as refused:
+        raise ValidationError({"photos": refused.messages}) from None
+    documents = [p.name for p in prepared if p.type.kind != EvidenceKind.IMAGE]
+    if documents:
+        raise ValidationError(
+            {"photos": _("检查照片须是图片：%(names)s 不是。") % {"names": "、".join(documents)}}
+        )
+    return prepared
+
+
+@transaction.atomic
+def _inspection_save(
+    *,
+    group: SupervisionGroup,
+    actor: User,
+    unit: Unit | None,
+    date: datetime.date | None,
+    methods: Sequence[str],
+    plan_items: Sequence[PlanItem],
+    notes: str,
+    photos: list[InspectionPhoto],
+) -> Inspection:
     campaign = group.campaign
     if unit is None:
         raise ValidationError({"unit": _("请选择被检查单位。")})
@@ -199,13 +254,21 @@ def inspection_record(
         recorded_by=actor,
     )
     inspection.plan_items.set(plan_items)
+    for photo in photos:
+        photo.inspection = inspection
+    InspectionPhoto.objects.bulk_create(photos)
     audit_record(
         action=AuditAction.INSPECTION,
         target=inspection,
         actor=actor,
         campaign=campaign,
         unit=unit,
-        after={"group": group.name, "date": date.isoformat(), "methods": chosen},
+        after={
+            "group": group.name,
+            "date": date.isoformat(),
+            "methods": chosen,
+            "photos": [p.original_name for p in photos],
+        },
         note=inspection.notes[:200],
     )
     return inspection

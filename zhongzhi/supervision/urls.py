@@ -13,4 +13,11 @@ urlpatterns = [
     path("groups/<int:group_id>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:group_id>/inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<int:inspection_id>/", views.inspection, name="inspection"),
+    path("photos/<int:photo_id>/", views.inspection_photo, name="photo"),
+    path(
+        "photos/<int:photo_id>/preview/",
+        views.inspection_photo,
+        {"preview": True},
+        name="photo_preview",
+    ),
 ]

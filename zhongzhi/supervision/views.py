@@ -6,10 +6,10 @@ render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from zhongzhi.campaigns.access import access_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign
@@ -19,6 +19,7 @@ from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.responses import xlsx_response
 from zhongzhi.org.forms import WorkbookUploadForm
 from zhongzhi.org.xlsx_import import WorkbookError
+from zhongzhi.rectification.views_evidence import PREVIEW_TYPE, stream_file
 from zhongzhi.supervision import selectors, services
 from zhongzhi.supervision.access import (
     access_group,
@@ -28,7 +29,7 @@ from zhongzhi.supervision.access import (
 )
 from zhongzhi.supervision.forms import FindingForm, GroupForm, InspectionForm
 from zhongzhi.supervision.imports import group_template_workbook, import_groups
-from zhongzhi.supervision.models import SupervisionGroup
+from zhongzhi.supervision.models import InspectionPhoto, SupervisionGroup
 
 
 @login_required
@@ -120,7 +121,10 @@ def inspection_new(request: HttpRequest, group_id: int) -> HttpResponse:
     if not is_member(request.user, found):
         raise Http404
     form = InspectionForm(
-        request.POST or None, initial={"unit": request.GET.get("unit")}, group=found
+        request.POST or None,
+        request.FILES or None,
+        initial={"unit": request.GET.get("unit")},
+        group=found,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,6 +137,7 @@ def inspection_new(request: HttpRequest, group_id: int) -> HttpResponse:
                 methods=data["methods"],
                 plan_items=list(data["plan_items"]),
                 notes=data["notes"],
+                photos=data["photos"],
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -225,3 +230,17 @@ def groups_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
         request, _("导入成功：设置了 %(count)d 个督导组。") % {"count": result.created}
     )
     return redirect("supervision:overview", campaign_id=campaign.pk)
+
+
+@login_required
+@require_safe
+def inspection_photo(request: HttpRequest, photo_id: int, preview: bool = False) -> FileResponse:
+    try:
+        photo = InspectionPhoto.objects.get(pk=photo_id)
+    except InspectionPhoto.DoesNotExist:
+        raise Http404 from None
+    access_inspection(request.user, photo.inspection_id)  # 404 unless the viewer sees it
+    if preview:
+        stem = photo.original_name.rpartition(".")[0] or photo.original_name
+        return stream_file(photo.preview, PREVIEW_TYPE, f"{stem}.jpg", inline=True)
+    return stream_file(photo.file, photo.content_type, photo.original_name, inline=True)

@@ -37,7 +37,7 @@ from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from zhongzhi.rectification.models import Evidence, EvidenceKind
+from zhongzhi.rectification.models import EvidenceKind, StoredFile
 
 logger = logging.getLogger(__name__)
 
@@ -521,32 +521,32 @@ def _jpeg_preview(image: Image.Image) -> bytes:
 # --- storage -------------------------------------------------------------------------
 
 
-def evidence_store(prepared: Iterable[PreparedEvidence]) -> list[Evidence]:
-    """Write the files to storage and return unsaved ``Evidence`` rows pointing at
-    them (``update`` still to set). If storage fails, what was written is removed and
-    ``EvidenceRefused`` says so."""
-    stored: list[Evidence] = []
+def evidence_store[F: StoredFile](prepared: Iterable[PreparedEvidence], model: type[F]) -> list[F]:
+    """Write the files to storage and return unsaved rows of ``model`` (``Evidence``,
+    or another `StoredFile`) pointing at them, their owner still to set. If storage
+    fails, what was written is removed and ``EvidenceRefused`` says so."""
+    stored: list[F] = []
     try:
         for item in prepared:
-            evidence = Evidence(
+            row = model(
                 kind=item.type.kind,
                 original_name=item.name,
                 content_type=item.type.content_type,
                 size=len(item.data),
             )
-            stored.append(evidence)
+            stored.append(row)
             stem = uuid.uuid4().hex
-            evidence.file.save(f"{stem}{item.type.extension}", ContentFile(item.data), save=False)
+            row.file.save(f"{stem}{item.type.extension}", ContentFile(item.data), save=False)
             if item.preview is not None:
-                evidence.preview.save(f"{stem}.jpg", ContentFile(item.preview), save=False)
+                row.preview.save(f"{stem}.jpg", ContentFile(item.preview), save=False)
     except Exception:
-        logger.exception("evidence could not be stored")
+        logger.exception("uploaded files could not be stored")
         evidence_discard(stored)
-        raise EvidenceRefused(_("佐证材料保存失败，进展没有报送。请稍后再试。")) from None
+        raise EvidenceRefused(_("文件保存失败，没有保存任何内容。请稍后再试。")) from None
     return stored
 
 
-def evidence_discard(evidence: Iterable[Evidence]) -> None:
+def evidence_discard(evidence: Iterable[StoredFile]) -> None:
     """Remove stored files whose update was not saved. Never raises: it runs while
     another error is on its way to the user."""
     for item in evidence:

@@ -247,7 +247,7 @@ def progress_post(
     # The same checks as under the lock, first without it: a refusal costs no upload.
     _check_progress(_locked(measure.pk, version, lock=False), actor, percent, text)
     prepared = evidence_prepare(evidence)
-    stored = evidence_store(prepared)
+    stored = evidence_store(prepared, Evidence)
     try:
         return _progress_save(
             measure=measure,
