@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhongzhi.supervision",
     "zhongzhi.research",
     "zhongzhi.notifications",
+    "zhongzhi.reports",
     "zhongzhi.api",
 ]
 

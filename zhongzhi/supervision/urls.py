@@ -6,6 +6,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<int:campaign_id>/", views.overview, name="overview"),
+    path("<int:campaign_id>/findings.xlsx", views.findings_ledger, name="findings_ledger"),
     path("<int:campaign_id>/groups/new/", views.group_edit, name="group_new"),
     path("<int:campaign_id>/groups/import/", views.groups_import, name="groups_import"),
     path("<int:campaign_id>/groups/template/", views.groups_template, name="groups_template"),

@@ -20,7 +20,7 @@ from zhongzhi.core.responses import xlsx_response
 from zhongzhi.org.forms import WorkbookUploadForm
 from zhongzhi.org.xlsx_import import WorkbookError
 from zhongzhi.rectification.views_evidence import PREVIEW_TYPE, stream_file
-from zhongzhi.supervision import selectors, services
+from zhongzhi.supervision import exports, selectors, services
 from zhongzhi.supervision.access import (
     access_group,
     access_inspection,
@@ -244,3 +244,11 @@ def inspection_photo(request: HttpRequest, photo_id: int, preview: bool = False)
         stem = photo.original_name.rpartition(".")[0] or photo.original_name
         return stream_file(photo.preview, PREVIEW_TYPE, f"{stem}.jpg", inline=True)
     return stream_file(photo.file, photo.content_type, photo.original_name, inline=True)
+
+
+@login_required
+@require_GET
+def findings_ledger(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access_campaign(request.user, campaign_id)
+    content = exports.findings_workbook(request.user, campaign)
+    return xlsx_response(content, exports.findings_filename(campaign))

@@ -1,0 +1,54 @@
+"""What every app reports, in one registry: its ledgers (台账) now; its figures for
+the dashboards and its sections of the briefing as they come.
+
+An app declares its part in its own ``reports.py``::
+
+    from zhongzhi.reports.registry import Ledger, register_ledger
+
+    register_ledger(Ledger(key="research.topics", title=_("调研课题台账"), ...))
+
+`reports.apps` imports every installed app's ``reports`` module at start-up; the
+ledger page iterates over `ledgers()`. The export itself stays with the app (its
+view scopes the rows to the viewer, takes the list's filters and runs a background
+job when the ledger is large).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.org.access import AnyUser
+
+
+def _everyone(user: AnyUser, campaign: Campaign) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Ledger:
+    key: str  # "<app>.<what>", stable: pages and tests refer to it
+    title: str | Promise
+    description: str | Promise
+    # The app's export of the whole campaign as the viewer sees it (an xlsx, or a
+    # job page for a large one); its list page, where the rows can be filtered first.
+    download_url: Callable[[Campaign], str]
+    list_url: Callable[[Campaign], str] | None = None
+    # Whether this viewer is offered the ledger at all (the export checks again).
+    offered_to: Callable[[AnyUser, Campaign], bool] = field(default=_everyone)
+    order: int = 100
+
+
+_LEDGERS: dict[str, Ledger] = {}
+
+
+def register_ledger(ledger: Ledger) -> Ledger:
+    if ledger.key in _LEDGERS:
+        raise ValueError(f"ledger {ledger.key!r} is registered twice")
+    _LEDGERS[ledger.key] = ledger
+    return ledger
+
+
+def ledgers() -> list[Ledger]:
+    return sorted(_LEDGERS.values(), key=lambda ledger: (ledger.order, ledger.key))
