@@ -52,3 +52,53 @@ def register_ledger(ledger: Ledger) -> Ledger:
 
 def ledgers() -> list[Ledger]:
     return sorted(_LEDGERS.values(), key=lambda ledger: (ledger.order, ledger.key))
+
+
+# --- dashboard panels ---------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    name: str | Promise
+    values: list[int]
+
+
+@dataclass
+class PanelData:
+    """What a panel shows: a chart of `labels` × `series`, whose numbers the page also
+    gives as a table (and as xlsx)."""
+
+    chart: str  # "bar" (horizontal when `ranked`), "line", "funnel", "numbers"
+    labels: list[str]
+    series: list[Series]
+    ranked: bool = False
+    note: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str  # "<app>.<what>"
+    title: str | Promise
+    # The panel's figures for this viewer: counted in their scope, from the app's own
+    # scoped querysets; the dashboard caches them for a minute.
+    build: Callable[[AnyUser, Campaign], PanelData]
+    order: int = 100
+    wide: bool = False
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register_panel(panel: Panel) -> Panel:
+    if panel.key in _PANELS:
+        raise ValueError(f"panel {panel.key!r} is registered twice")
+    _PANELS[panel.key] = panel
+    return panel
+
+
+def panels() -> list[Panel]:
+    return sorted(_PANELS.values(), key=lambda panel: (panel.order, panel.key))
+
+
+def panel(key: str) -> Panel | None:
+    return _PANELS.get(key)

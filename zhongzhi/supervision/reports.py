@@ -3,7 +3,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from zhongzhi.reports.registry import Ledger, register_ledger
+from zhongzhi.campaigns.models import Campaign
+from zhongzhi.org.access import AnyUser
+from zhongzhi.reports.registry import (
+    Ledger,
+    Panel,
+    PanelData,
+    Series,
+    register_ledger,
+    register_panel,
+)
+from zhongzhi.supervision.selectors import campaign_groups, group_coverage
 
 register_ledger(
     Ledger(
@@ -15,3 +25,20 @@ register_ledger(
         order=50,
     )
 )
+
+
+def _coverage(user: AnyUser, campaign: Campaign) -> PanelData:
+    rows = group_coverage(list(campaign_groups(user, campaign)))
+    return PanelData(
+        chart="bar",
+        labels=[row.group.name for row in rows],
+        series=[
+            Series(_("督导单位"), [row.units for row in rows]),
+            Series(_("已检查单位"), [row.units_inspected for row in rows]),
+            Series(_("发现问题（未销号）"), [row.findings_open for row in rows]),
+        ],
+        note="" if rows else _("还没有督导组。"),
+    )
+
+
+register_panel(Panel("supervision.coverage", _("督导组覆盖情况"), _coverage, order=90))
