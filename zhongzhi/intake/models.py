@@ -184,6 +184,14 @@ class Suggestion(models.Model):
             # A unit's part of a campaign (a coordinator's lists, the 待筛选 count): the
             # scope, the campaign and the status read off the index alone.
             models.Index(fields=["campaign", "unit", "status"], name="suggestion_campaign_unit"),
+            # The dashboard's counts by topic and by participant category read these
+            # alone (487 → 19 ms over 151,681 suggestions on SQLite).
+            models.Index(fields=["campaign", "topic"], name="suggestion_campaign_topic"),
+            models.Index(fields=["campaign", "category"], name="suggestion_campaign_category"),
+            # …and the suggestions of a day by channel, a range of this one.
+            models.Index(
+                fields=["campaign", "submitted_at", "channel"], name="suggestion_campaign_day"
+            ),
             # The worker's queue: small, as it holds only what is not yet indexed.
             models.Index(
                 fields=["id"], condition=Q(in_duplicate_index=False), name="suggestion_to_index"

@@ -4,11 +4,11 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhongzhi.campaigns.models import Campaign
+from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.core import clock
 from zhongzhi.intake.access import campaign_suggestions
 from zhongzhi.intake.models import Channel
@@ -39,44 +39,59 @@ DAYS_SHOWN = 30
 UNITS_SHOWN = 15
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight of `day` in the platform's time zone. Days are compared as ranges of
+    `submitted_at` (its index), never by casting every row to a date: SQLite casts in
+    Python, seconds for a campaign of 151,681."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _by_day(user: AnyUser, campaign: Campaign) -> PanelData:
     """Suggestions a day by channel over the last 30 days of the campaign so far."""
     last = min(clock.today(), campaign.end_date)
     first = max(campaign.start_date, last - datetime.timedelta(days=DAYS_SHOWN - 1))
     days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
-    rows = (
-        campaign_suggestions(user, campaign)
-        .filter(submitted_at__date__gte=first, submitted_at__date__lte=last)
-        .annotate(day=TruncDate("submitted_at"))
-        .values_list("day", "channel")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts: dict[str, dict[datetime.date, int]] = defaultdict(dict)
-    for day, channel, n in rows:
-        counts[channel][day] = n
+    bounds = [_day_start(day) for day in [*days, last + datetime.timedelta(days=1)]]
+    # One small query a day, each a range of the (campaign, submitted_at, channel) index:
+    # cheaper than one pass with a count per day for every row (0.8 s at 151,681).
+    scope = campaign_suggestions(user, campaign)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+    for n in range(len(days)):
+        rows = (
+            scope.filter(submitted_at__gte=bounds[n], submitted_at__lt=bounds[n + 1])
+            .values_list("channel")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for channel, count in rows:
+            counts[channel][n] = count
     return PanelData(
         chart="line",
         labels=[f"{day:%m-%d}" for day in days],
         series=[
-            Series(label, [counts[value].get(day, 0) for day in days])
-            for value, label in Channel.choices
-            if value in counts
+            Series(label, counts[value]) for value, label in Channel.choices if value in counts
         ],
     )
 
 
-def _by_field(user: AnyUser, campaign: Campaign, field: str, none_label: str) -> PanelData:
-    rows = (
-        campaign_suggestions(user, campaign)
-        .values_list(f"{field}__name", f"{field}__order")
-        .annotate(n=Count("pk"))
-        .order_by(f"{field}__order", f"{field}__name")
+def _by_field(
+    user: AnyUser,
+    campaign: Campaign,
+    model: type[Topic | ParticipantCategory],
+    field: str,
+    none_label: str,
+) -> PanelData:
+    """Counted by the key alone (no join over every suggestion), named afterwards."""
+    counts = dict(
+        campaign_suggestions(user, campaign).values_list(field).annotate(n=Count("pk")).order_by()
     )
-    named = [(name, n) for name, _order, n in rows if name]
-    missing = sum(n for name, _order, n in rows if not name)
-    if missing:
-        named.append((none_label, missing))
+    named = [
+        (item.name, counts[item.pk])
+        for item in model.objects.filter(campaign=campaign).order_by("order", "name")
+        if counts.get(item.pk)
+    ]
+    if counts.get(None):
+        named.append((none_label, counts[None]))
     return PanelData(
         chart="bar",
         labels=[name for name, _n in named],
@@ -112,11 +127,12 @@ def _by_unit(user: AnyUser, campaign: Campaign) -> PanelData:
 
 
 def _new(user: AnyUser, campaign: Campaign) -> PanelData:
-    today = clock.today()
+    today = _day_start(clock.today())
+    tomorrow = today + datetime.timedelta(days=1)
     week = today - datetime.timedelta(days=6)
     counts = campaign_suggestions(user, campaign).aggregate(
-        today=Count("pk", filter=Q(submitted_at__date=today)),
-        week=Count("pk", filter=Q(submitted_at__date__gte=week)),
+        today=Count("pk", filter=Q(submitted_at__gte=today, submitted_at__lt=tomorrow)),
+        week=Count("pk", filter=Q(submitted_at__gte=week, submitted_at__lt=tomorrow)),
         total=Count("pk"),
     )
     return PanelData(
@@ -134,7 +150,7 @@ register_panel(
     Panel(
         "intake.by_topic",
         _("按方面"),
-        lambda user, campaign: _by_field(user, campaign, "topic", str(_("未确定方面"))),
+        lambda user, campaign: _by_field(user, campaign, Topic, "topic", str(_("未确定方面"))),
         order=30,
     )
 )
@@ -142,7 +158,9 @@ register_panel(
     Panel(
         "intake.by_category",
         _("按群体类别"),
-        lambda user, campaign: _by_field(user, campaign, "category", str(_("未注明类别"))),
+        lambda user, campaign: _by_field(
+            user, campaign, ParticipantCategory, "category", str(_("未注明类别"))
+        ),
         order=40,
     )
 )
