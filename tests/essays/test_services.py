@@ -24,6 +24,7 @@ from zhongzhi.essays.services import (
     essay_mark_excellent,
     essay_save,
     essays_remind,
+    essays_sweep,
 )
 from zhongzhi.notifications.models import Notification, NotificationKind
 from zhongzhi.org.models import Role, User
@@ -284,3 +285,34 @@ def test_the_due_date_moves_the_writers_who_had_the_old_one(world: World, listed
         essay_due_set(
             campaign=world.campaign, actor=world.office, due_date=datetime.date(2027, 1, 5)
         )
+
+
+def test_the_daily_sweep_reminds_three_days_before_and_the_day_after_once(
+    world: World, listed: Cadres
+) -> None:
+    essay_save(
+        assignment=listed.assignment(listed.hdl_a),
+        actor=listed.hdl_a,
+        title="t",
+        text="t",
+        submit=True,
+    )
+    assert essays_sweep(DUE - datetime.timedelta(days=4)) == 0
+    soon = DUE - datetime.timedelta(days=3)
+    assert essays_sweep(soon) == 2  # hdl-b and jkl-a; hdl-a has handed in
+    assert essays_sweep(soon) == 0  # the same day again: nobody new
+    texts = {n.recipient.username: n.text for n in Notification.objects.all()}
+    assert set(texts) == {"hdl-b", "jkl-a"} and "已逾期" not in texts["hdl-b"]
+    assert essays_sweep(DUE) == 0
+    assert essays_sweep(DUE + datetime.timedelta(days=1)) == 2
+    latest = Notification.objects.filter(recipient=listed.hdl_b).order_by("-pk").first()
+    assert latest is not None and "已逾期" in latest.text
+    entries = AuditEntry.objects.filter(action=AuditAction.ESSAY_REMIND)
+    assert [e.actor for e in entries] == [None, None]
+
+
+def test_the_daily_task_runs_the_essay_reminders(world: World, listed: Cadres) -> None:
+    from zhongzhi.rectification.tasks import deadlines_daily
+
+    result = deadlines_daily.enqueue((DUE - datetime.timedelta(days=3)).isoformat())
+    assert result.return_value["essay_reminders"] == 3

@@ -48,6 +48,8 @@ class EssayAssignment(models.Model):
         User, verbose_name=_("添加人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(_("添加时间"), default=timezone.now)
+    # The last day a reminder went out (the office's button or the daily sweep).
+    reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("心得体会撰写任务")
