@@ -205,3 +205,34 @@ def test_the_admin_lists_only_in_scope_and_changes_nothing(world: World, handed_
     delete = reverse("admin:essays_essayassignment_delete", args=[hdl.pk])
     assert office.post(delete, {"post": "yes"}).status_code == 403
     assert EssayAssignment.objects.filter(pk=hdl.pk).exists()
+
+
+def test_the_overview_takes_the_same_queries_for_more_writers(
+    world: World, handed_in: Cadres
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MembershipFactory
+    from zhongzhi.essays.services import NewWriter, assignments_add
+
+    office = world.client_for(world.office)
+    url = reverse("essays:overview", args=[world.campaign.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    more = []
+    for n, unit in enumerate([world.fushanlu, world.badaguan, world.taipingjiao] * 5):
+        user = UserFactory(username=f"cadre{n}")
+        MembershipFactory(user=user, unit=unit, role=Role.STAFF)
+        more.append(NewWriter(user, unit))
+    assignments_add(campaign=world.campaign, actor=world.office, writers=more)
+    for new in more[:4]:
+        assignment = EssayAssignment.objects.get(writer=new.writer)
+        essay_save(assignment=assignment, actor=new.writer, title="t", text="t", submit=True)
+    assert queries() == before, before
+    assert html(office, url).count('data-testid="unit-row"') == 5
