@@ -236,3 +236,23 @@ def test_the_overview_takes_the_same_queries_for_more_writers(
         essay_save(assignment=assignment, actor=new.writer, title="t", text="t", submit=True)
     assert queries() == before, before
     assert html(office, url).count('data-testid="unit-row"') == 5
+
+
+def test_the_ledger_lists_each_writer_with_their_state(world: World, handed_in: Cadres) -> None:
+    response = world.client_for(world.office).get(
+        reverse("essays:export", args=[world.campaign.pk])
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[3]]
+    rows = {r[2]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(4, values_only=True)}
+    first = rows["红岛路社区干部甲"]
+    assert (first["状态"], first["题目"], first["形式"]) == (
+        "已提交",
+        "把群众的小事当大事",
+        "在线撰写、文件",
+    )
+    assert first["逾期提交"] == "否" and first["截止日期"].date().isoformat() == "2026-10-31"
+    draft = rows["金口路社区干部甲"]
+    assert (draft["状态"], draft["题目"]) == ("草稿", None)  # a draft's title is not shown
+    assert rows["红岛路社区干部乙"]["状态"] == "未提交"

@@ -52,7 +52,7 @@ def essay_ledger_workbook(user: AnyUser, campaign: Campaign) -> bytes:
             form = "、".join(
                 part
                 for part, present in (
-                    (_("在线撰写"), bool(essay.text)),
+                    (_("在线撰写"), bool(getattr(a, "has_text", False))),
                     (_("文件"), bool(essay.file)),
                 )
                 if present

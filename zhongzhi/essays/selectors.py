@@ -98,10 +98,14 @@ STATUS_FILTERS = {
 def campaign_assignments(
     user: AnyUser, campaign: Campaign, *, unit_id: int | None = None, status: str = ""
 ) -> QuerySet[EssayAssignment]:
+    # Without the essays' text (up to 20,000 characters each): lists and the ledger
+    # show whether there is one (`has_text`), never the text itself.
     rows = (
         visible_assignments(user)
         .filter(campaign=campaign)
         .select_related("unit", "writer", "essay")
+        .defer("essay__text")
+        .annotate(has_text=Q(essay__text__gt=""))
         .order_by("unit__path", "writer__username")
     )
     if unit_id is not None:
