@@ -112,6 +112,12 @@ def test_the_office_sees_completion_reminds_and_marks_excellent(
     draft = handed_in.assignment(handed_in.jkl_a)
     refused = office.post(reverse("essays:mark", args=[draft.pk]), {"excellent": "1"})
     assert refused.status_code == 400 and "还没有提交" in refused.content.decode()
+    back = office.post(reverse("essays:return", args=[assignment.pk]), {"note": "请补充做法"})
+    assert back.status_code == 302
+    writer = world.client_for(handed_in.hdl_a)
+    mine = html(writer, reverse("essays:mine", args=[world.campaign.pk]))
+    assert 'data-testid="return-note"' in mine and "请补充做法" in mine
+    assert 'data-testid="essay-form"' in mine
 
 
 def test_the_office_adds_from_accounts_and_removes_a_writer_without_an_essay(
@@ -162,6 +168,8 @@ def test_who_reaches_which_page(world: World, handed_in: Cadres) -> None:
                 == 404
             )
             assert client.post(reverse("essays:remove", args=[hdl.pk])).status_code == 404
+            back = client.post(reverse("essays:return", args=[hdl.pk]), {"note": "x"})
+            assert back.status_code == 404
     supervisor = world.client_for(world.supervisor)  # 红岛路 is one of its units
     for url in (overview, essay, file, export):
         assert supervisor.get(url).status_code == 404, url

@@ -22,6 +22,7 @@ from zhongzhi.essays.services import (
     assignments_from_accounts,
     essay_due_set,
     essay_mark_excellent,
+    essay_return,
     essay_save,
     essays_remind,
     essays_sweep,
@@ -316,3 +317,38 @@ def test_the_daily_task_runs_the_essay_reminders(world: World, listed: Cadres) -
 
     result = deadlines_daily.enqueue((DUE - datetime.timedelta(days=3)).isoformat())
     assert result.return_value["essay_reminders"] == 3
+
+
+def test_the_office_sends_an_essay_back_and_the_writer_hands_in_again(
+    world: World, listed: Cadres
+) -> None:
+    assignment = listed.assignment(listed.hdl_a)
+    essay = essay_save(
+        assignment=assignment, actor=listed.hdl_a, title="初稿", text="t", submit=True
+    )
+    essay = essay_mark_excellent(essay=essay, actor=world.office)
+    with pytest.raises(ValidationError, match="退回时请写明原因"):
+        essay_return(essay=essay, actor=world.office, note=" ")
+    with pytest.raises(ValidationError, match="只有活动办公室"):
+        essay_return(essay=essay, actor=world.hongdaolu_coordinator, note="请修改")
+    returned = essay_return(essay=essay, actor=world.office, note="请结合本单位实际")
+    assert (returned.state, returned.excellent, returned.return_note) == (
+        EssayState.DRAFT,
+        False,
+        "请结合本单位实际",
+    )
+    (told,) = Notification.objects.filter(recipient=listed.hdl_a)
+    assert "请结合本单位实际" in told.text
+    again = essay_save(
+        assignment=assignment, actor=listed.hdl_a, title="改稿", text="t", submit=True
+    )
+    assert again.submitted and again.return_note == "" and Essay.objects.count() == 1
+    assert AuditEntry.objects.filter(action=AuditAction.ESSAY_RETURN).count() == 1
+    with pytest.raises(ValidationError, match="不需要退回"):
+        essay_return(
+            essay=essay_save(
+                assignment=listed.assignment(listed.hdl_b), actor=listed.hdl_b, title="草稿"
+            ),
+            actor=world.office,
+            note="x",
+        )

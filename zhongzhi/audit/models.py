@@ -76,6 +76,7 @@ class AuditAction(models.TextChoices):
     ESSAY_DUE = "essay.due", _("设置心得体会截止日期")
     ESSAY_SUBMIT = "essay.submit", _("提交心得体会")
     ESSAY_EXCELLENT = "essay.excellent", _("评定优秀心得体会")
+    ESSAY_RETURN = "essay.return", _("退回心得体会")
     ESSAY_REMIND = "essay.remind", _("提醒提交心得体会")
 
 

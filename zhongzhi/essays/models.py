@@ -87,6 +87,8 @@ class Essay(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     # The platform's day of the hand-in (`core.clock.today`), what "late" is judged by.
     submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    # Why the office sent it back (退回修改), shown to the writer until they hand in again.
+    return_note = models.CharField(_("退回原因"), max_length=500, blank=True)
     excellent = models.BooleanField(_("优秀"), default=False)
     marked_by = models.ForeignKey(
         User,

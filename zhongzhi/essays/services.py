@@ -5,8 +5,9 @@ the office's excellent marks and its reminders. Each is audited.
 One writer, one essay: the assignment is unique per campaign and writer, its essay
 is one row (OneToOne). A draft may be saved again and again, each time replacing the
 one before (text and file: the page says "替换草稿"); handing in is final, and a second
-hand-in is refused with a message, never a second essay. The office removing a writer
-who has handed in is refused too: the essay stays counted.
+hand-in is refused with a message, never a second essay — unless the office sends the
+essay back (`essay_return`), when it is the writer's draft again (ADR 0004). The office
+removing a writer who has handed in is refused too: the essay stays counted.
 """
 
 import datetime
@@ -282,7 +283,7 @@ def essay_save(
         raise ValidationError(
             _(
                 "您已于 %(at)s 提交心得体会。每人只交一篇，提交后不能再次提交或修改；"
-                "如需更正，请联系活动办公室。"
+                "如需更正，请联系活动办公室退回。"
             )
             % {"at": f"{timezone.localtime(essay.submitted_at):%Y-%m-%d %H:%M}"}
         )
@@ -313,6 +314,7 @@ def essay_save(
         essay.file_size = len(prepared.data)
     if submit:
         essay.state, essay.submitted_at = EssayState.SUBMITTED, now
+        essay.return_note = ""
         essay.submitted_on = clock.today()
     new_file = essay.file.name if prepared is not None else ""
     try:
@@ -370,6 +372,48 @@ def essay_mark_excellent(
         before=before,
         after={"excellent": excellent},
         note=(note or "").strip()[:500],
+    )
+    return locked
+
+
+@transaction.atomic
+def essay_return(*, essay: Essay, actor: User, note: str) -> Essay:
+    """The office sends a handed-in essay back (退回修改): it is the writer's draft
+    again — still the one essay — and the writer is told why. The only way a
+    handed-in essay changes."""
+    locked = (
+        Essay.objects.select_for_update()
+        .select_related("assignment__campaign", "assignment__unit", "assignment__writer")
+        .get(pk=essay.pk)
+    )
+    assignment = locked.assignment
+    _check_office(actor, assignment.campaign)
+    if not locked.submitted:
+        raise ValidationError(_("心得体会还没有提交，不需要退回。"))
+    note = (note or "").strip()[:500]
+    if not note:
+        raise ValidationError({"note": _("退回时请写明原因，便于撰写人修改后重新提交。")})
+    before = {"state": locked.state, "excellent": locked.excellent}
+    locked.state, locked.submitted_at, locked.submitted_on = EssayState.DRAFT, None, None
+    locked.return_note = note
+    locked.excellent, locked.marked_by, locked.marked_at = False, None, None
+    locked.save()
+    audit_record(
+        action=AuditAction.ESSAY_RETURN,
+        target=locked,
+        actor=actor,
+        campaign=assignment.campaign,
+        unit=assignment.unit,
+        before=before,
+        after={"state": locked.state},
+        note=note,
+    )
+    notify_many(
+        [assignment.writer],
+        kind=NotificationKind.ESSAY,
+        text=_("您的心得体会“%(title)s”被退回修改：%(note)s")
+        % {"title": locked.title, "note": note},
+        url=reverse("essays:mine", args=[assignment.campaign_id]),
     )
     return locked
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("assignments/<int:assignment_id>/", views.essay, name="essay"),
     path("assignments/<int:assignment_id>/remove/", views.remove, name="remove"),
     path("assignments/<int:assignment_id>/mark/", views.mark, name="mark"),
+    path("assignments/<int:assignment_id>/return/", views.send_back, name="return"),
     path("assignments/<int:assignment_id>/file/", views.essay_file, name="file"),
 ]

@@ -351,6 +351,29 @@ def mark(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def send_back(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = access_assignment(request.user, assignment_id)
+    if not runs_essays(request.user, assignment.campaign):
+        raise Http404
+    found = _essay_of(assignment)
+    form = MarkForm(request.POST)
+    if found is None:
+        form.add_error(None, _("心得体会还没有提交，不需要退回。"))
+    elif form.is_valid():
+        try:
+            services.essay_return(
+                essay=found, actor=signed_in_user(request), note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已退回，撰写人修改后可以重新提交。"))
+            return redirect("essays:essay", assignment_id=assignment.pk)
+    return _essay_page(request, assignment, form, status=400)
+
+
+@login_required
 @require_safe
 def essay_file(request: HttpRequest, assignment_id: int) -> FileResponse:
     assignment = access_assignment(request.user, assignment_id)
