@@ -352,3 +352,28 @@ def test_the_office_sends_an_essay_back_and_the_writer_hands_in_again(
             actor=world.office,
             note="x",
         )
+
+
+def test_a_leader_below_the_office_reads_their_subtree_and_the_briefing_list(
+    world: World, listed: Cadres
+) -> None:
+    from zhongzhi.essays.selectors import excellent_essays
+
+    community_leader = UserFactory(username="hdl-leader")
+    MembershipFactory(user=community_leader, unit=world.hongdaolu, role=Role.LEADER)
+    for cadre in (listed.hdl_a, listed.jkl_a):
+        essay = essay_save(
+            assignment=listed.assignment(cadre),
+            actor=cadre,
+            title=cadre.username,
+            submit=True,
+            text="t",
+        )
+        essay_mark_excellent(essay=essay, actor=world.office)
+    rows = completion_by_unit(community_leader, world.campaign).rows
+    assert [(r.unit_name, r.due, r.excellent) for r in rows] == [("红岛路社区", 2, 1)]
+    assert [a.essay.title for a in excellent_essays(world.leader, world.campaign)] == [
+        "hdl-a",
+        "jkl-a",
+    ]
+    assert [a.essay.title for a in excellent_essays(community_leader, world.campaign)] == ["hdl-a"]

@@ -131,3 +131,14 @@ def my_assignments(user: AnyUser) -> QuerySet[EssayAssignment]:
         .select_related("campaign", "unit", "essay")
         .order_by("-campaign__start_date")
     )
+
+
+def excellent_essays(user: AnyUser, campaign: Campaign) -> QuerySet[EssayAssignment]:
+    """The handed-in essays the office marked excellent, for the briefing: by unit, then
+    the order they were marked."""
+    return (
+        visible_assignments(user)
+        .filter(SUBMITTED, campaign=campaign, essay__excellent=True)
+        .select_related("unit", "writer", "essay")
+        .order_by("unit__path", "essay__marked_at")
+    )
