@@ -93,7 +93,43 @@ def timed(run, requests: int) -> tuple[float, float]:  # type: ignore[no-untyped
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
-def measure(kind: str, writers: int, requests: int, verbose: bool = False) -> None:
+def _time_import(kind: str, campaign, office_name: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    """``count`` more accounts in the units, then the office imports them from an xlsx
+    that leaves the unit column empty (each account's one unit is found)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from zhongzhi.essays.imports import import_writers
+    from zhongzhi.org.models import Membership, Role, Unit, User
+
+    units = list(Unit.objects.filter(code__startswith="B-").order_by("code"))
+    people = User.objects.bulk_create(User(username=f"new{n}") for n in range(count))
+    Membership.objects.bulk_create(
+        Membership(user=u, unit=units[n % len(units)], role=Role.STAFF)
+        for n, u in enumerate(people)
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["登录名", "姓名", "单位编码", "截止日期"])
+    for u in people:
+        sheet.append([u.username, "", "", "2026-11-30"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    start = time.perf_counter()
+    result = import_writers(
+        workbook=buffer.getvalue(), campaign=campaign, actor=User.objects.get(username=office_name)
+    )
+    seconds = time.perf_counter() - start
+    if not result.ok or result.created != count:
+        raise SystemExit(f"import failed: {result.errors[:3]}")
+    print(f"[{kind}] import of {count} writers from xlsx: {seconds:.2f} s")
+
+
+def measure(
+    kind: str, writers: int, requests: int, verbose: bool = False, imported: int = 2000
+) -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     with throwaway_platform(kind):
         from django.core.management import call_command
@@ -141,6 +177,7 @@ def measure(kind: str, writers: int, requests: int, verbose: bool = False) -> No
             if verbose:
                 for ms, sql in sorted(slow, reverse=True)[:3]:
                     print(f"    {ms:.1f} ms {sql[:300]}")
+        _time_import(kind, campaign, office_name, imported)
 
 
 def main() -> int:
@@ -149,13 +186,14 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=3000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--verbose", action="store_true", help="the slowest queries")
+    parser.add_argument("--imported", type=int, default=2000, help="writers in the xlsx import")
     args = parser.parse_args()
     if args.db == "both":  # Django is set up once per process: one process per database
         for kind in ("sqlite", "postgresql"):
             command = [sys.executable, "-u", __file__, *sys.argv[1:], "--db", kind]
             subprocess.run(command, check=True)
         return 0
-    measure(args.db, args.writers, args.requests, args.verbose)
+    measure(args.db, args.writers, args.requests, args.verbose, args.imported)
     return 0
 
 

@@ -98,6 +98,11 @@ def essay_due_set(*, campaign: Campaign, actor: User, due_date: datetime.date | 
     return moved
 
 
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Below every database's limit of parameters in one query."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 @dataclass(frozen=True)
 class NewWriter:
     writer: User
@@ -107,12 +112,15 @@ class NewWriter:
 
 def writer_problems(campaign: Campaign, writers: Sequence[NewWriter]) -> list[str]:
     """Why each writer cannot write for their unit in the campaign ("" when they can),
-    in one query."""
-    pairs = set(
-        Membership.objects.filter(
-            user__in=[n.writer for n in writers], unit__in=[n.unit for n in writers]
-        ).values_list("user_id", "unit_id")
-    )
+    in one query per 500 writers."""
+    pairs: set[tuple[int, int]] = set()
+    units = list({n.unit.pk for n in writers})
+    for chunk in _chunks([n.writer.pk for n in writers]):
+        pairs.update(
+            Membership.objects.filter(user_id__in=chunk, unit_id__in=units).values_list(
+                "user_id", "unit_id"
+            )
+        )
     problems = []
     for new in writers:
         name = new.writer.full_name or new.writer.username
@@ -147,11 +155,13 @@ def assignments_add(*, campaign: Campaign, actor: User, writers: Sequence[NewWri
             raise ValidationError({"writers": problem})
         if new.due_date is not None:
             check_due(campaign, new.due_date, "writers")
-    listed = set(
-        EssayAssignment.objects.filter(
-            campaign=campaign, writer__in=[n.writer for n in writers]
-        ).values_list("writer_id", flat=True)
-    )
+    listed: set[int] = set()
+    for chunk in _chunks([n.writer.pk for n in writers]):
+        listed.update(
+            EssayAssignment.objects.filter(campaign=campaign, writer_id__in=chunk).values_list(
+                "writer_id", flat=True
+            )
+        )
     fresh: dict[int, NewWriter] = {}
     for new in writers:
         if new.writer.pk not in listed:
@@ -166,13 +176,16 @@ def assignments_add(*, campaign: Campaign, actor: User, writers: Sequence[NewWri
                 added_by=actor,
             )
             for n in fresh.values()
-        ]
+        ],
+        batch_size=500,
     )
-    made = list(
-        EssayAssignment.objects.filter(campaign=campaign, writer_id__in=list(fresh)).select_related(
-            "writer", "unit"
-        )
-    )
+    made = [
+        a
+        for chunk in _chunks(list(fresh))
+        for a in EssayAssignment.objects.filter(
+            campaign=campaign, writer_id__in=chunk
+        ).select_related("writer", "unit")
+    ]
     audit_record_many(
         Entry(
             AuditAction.ESSAY_ASSIGN,
