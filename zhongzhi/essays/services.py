@@ -272,7 +272,6 @@ def prepare_upload(upload: File) -> PreparedEvidence:
     return prepared
 
 
-@transaction.atomic
 def essay_save(
     *,
     assignment: EssayAssignment,
@@ -283,9 +282,26 @@ def essay_save(
     submit: bool = False,
 ) -> Essay:
     """Save the writer's essay as a draft (replacing the draft before) or hand it in.
-    Handed in is final: a second hand-in, or a save after it, is refused."""
+    Handed in is final: a second hand-in, or a save after it, is refused. The upload
+    is read and checked first, outside the transaction (no lock held meanwhile)."""
     if actor.pk != assignment.writer_id:
         raise ValidationError(_("只能由撰写人本人提交心得体会。"))
+    prepared = prepare_upload(upload) if upload is not None else None
+    return _essay_save(
+        assignment=assignment, actor=actor, title=title, text=text, prepared=prepared, submit=submit
+    )
+
+
+@transaction.atomic
+def _essay_save(
+    *,
+    assignment: EssayAssignment,
+    actor: User,
+    title: str,
+    text: str,
+    prepared: PreparedEvidence | None,
+    submit: bool,
+) -> Essay:
     # One at a time per writer: two tabs handing in at once get one essay and a message.
     locked = (
         EssayAssignment.objects.select_for_update().select_related("campaign").get(pk=assignment.pk)
@@ -309,7 +325,6 @@ def essay_save(
                 % {"n": MAX_TEXT, "count": len(text)}
             }
         )
-    prepared = prepare_upload(upload) if upload is not None else None
     has_file = prepared is not None or (essay is not None and bool(essay.file))
     if submit and not text and not has_file:
         raise ValidationError({"text": _("请在线撰写正文，或上传 Word / PDF 文件后再提交。")})
