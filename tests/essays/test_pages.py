@@ -81,7 +81,8 @@ def test_a_writers_day_draft_then_hand_in_then_a_second_try_is_refused(
     page = html(writer, mine)
     assert "已提交心得体会" in page and 'data-testid="essay-form"' not in page
     again = writer.post(mine, {"action": "submit", "title": "第二篇", "text": "再交一篇"})
-    assert again.status_code == 400 and "每人只交一篇" in again.content.decode()
+    assert again.status_code == 400
+    assert "提交心得体会。每人只交一篇，提交后不能再次提交或修改" in again.content.decode()
     essay = Essay.objects.get()
     assert (essay.title, essay.state, essay.file_name) == ("定稿", EssayState.SUBMITTED, "定稿.pdf")
     file = writer.get(reverse("essays:file", args=[essay.assignment_id]))
@@ -111,7 +112,8 @@ def test_the_office_sees_completion_reminds_and_marks_excellent(
     assert excellent.count('data-testid="writer-row"') == 1 and "把群众的小事当大事" in excellent
     draft = handed_in.assignment(handed_in.jkl_a)
     refused = office.post(reverse("essays:mark", args=[draft.pk]), {"excellent": "1"})
-    assert refused.status_code == 400 and "还没有提交" in refused.content.decode()
+    assert refused.status_code == 400
+    assert "心得体会还没有提交，不能评为优秀。" in refused.content.decode()
     back = office.post(reverse("essays:return", args=[assignment.pk]), {"note": "请补充做法"})
     assert back.status_code == 302
     writer = world.client_for(handed_in.hdl_a)
