@@ -37,8 +37,8 @@ def test_a_good_file_adds_its_writers_and_keeps_those_listed(world: World, cadre
     )
     rows = [
         ["ＨＤＬ-Ａ", "红岛路社区干部甲", "", ""],
-        ["hdl-b", "", world.hongdaolu.code, "2026-11-20"],
-        ["jkl-a", "", "", "2026-12-01"],
+        ["hdl-b", "", world.hongdaolu.code, datetime.datetime(2026, 11, 20)],  # a date cell
+        ["jkl-a", "", "", "2026年12月1日"],
     ]
     client = world.client_for(world.office)
     url = reverse("essays:import", args=[world.campaign.pk])

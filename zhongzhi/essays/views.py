@@ -96,11 +96,9 @@ def _overview_page(
         "today": clock.today(),
         "mine": selectors.my_assignments(request.user).filter(campaign=campaign).first(),
     }
+    context["due_date"] = services.essay_due_date(campaign)
     if office:
-        context["due_date"] = services.essay_due_date(campaign)
-        context["due_form"] = due_form or DueForm(
-            initial={"due_date": services.essay_due_date(campaign)}
-        )
+        context["due_form"] = due_form or DueForm(initial={"due_date": context["due_date"]})
         units = Unit.objects.filter(path__startswith=campaign.owner_unit.path).order_by("path")
         context["accounts_form"] = accounts_form or FromAccountsForm(units=units)
     return render(request, "essays/overview.html", context, status=status)
