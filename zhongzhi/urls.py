@@ -31,4 +31,5 @@ urlpatterns = [
     path("supervision/", include("zhongzhi.supervision.urls")),
     path("research/", include("zhongzhi.research.urls")),
     path("reports/", include("zhongzhi.reports.urls")),
+    path("essays/", include("zhongzhi.essays.urls")),
 ]

@@ -71,6 +71,14 @@ class AuditAction(models.TextChoices):
     RESEARCH_REPORT = "research.report", _("提交结题报告")
     RESEARCH_GRADE = "research.grade", _("结题评定")
     RESEARCH_MILESTONE = "research.milestone", _("标记课题节点")
+    # Essays (essays.services)
+    ESSAY_ASSIGN = "essay.assign", _("添加心得体会撰写人")
+    ESSAY_UNASSIGN = "essay.unassign", _("移除心得体会撰写人")
+    ESSAY_DUE = "essay.due", _("设置心得体会截止日期")
+    ESSAY_SUBMIT = "essay.submit", _("提交心得体会")
+    ESSAY_EXCELLENT = "essay.excellent", _("评定优秀心得体会")
+    ESSAY_RETURN = "essay.return", _("退回心得体会")
+    ESSAY_REMIND = "essay.remind", _("提醒提交心得体会")
 
 
 class AuditEntry(models.Model):

@@ -20,6 +20,7 @@ from zhongzhi.campaigns import demo_plan
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, PlanItem
 from zhongzhi.core import clock
+from zhongzhi.essays.demo import essays_demo_create
 from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Membership, Role, Unit, UnitKind, User
@@ -148,6 +149,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
     rectification_demo_create(campaign, User.objects.get(username="office"))
     supervision_demo_create(campaign, User.objects.get(username="office"))
     research_demo_create(campaign, User.objects.get(username="office"))
+    essays_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )

@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION = "extension", _("延期审批")
     SENT_BACK = "sent_back", _("核验退回")
     FINDING = "finding", _("督导发现问题")
+    ESSAY = "essay", _("心得体会提醒")
 
 
 class Notification(models.Model):

@@ -13,13 +13,17 @@ from django.core.cache import cache
 from django.tasks import task
 from django.utils import timezone
 
+from zhongzhi.essays.services import essays_sweep
 from zhongzhi.rectification.services.deadlines import sweep_deadlines
 
 
 @task()
 def deadlines_daily(day: str | None = None) -> dict[str, object]:
     today = datetime.date.fromisoformat(day) if day else None
-    return sweep_deadlines(today).as_dict()
+    summary = sweep_deadlines(today).as_dict()
+    # The essays' reminders ride on the same daily run (``essays.services.essays_sweep``).
+    summary["essay_reminders"] = essays_sweep(today)
+    return summary
 
 
 def schedule_deadlines(now: datetime.datetime | None = None) -> bool:
