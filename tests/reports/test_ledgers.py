@@ -23,6 +23,7 @@ EXPECTED = [
     "rectification.measures",
     "supervision.findings",
     "research.topics",
+    "essays.essays",
 ]
 
 
