@@ -70,6 +70,10 @@ class AuditAction(models.TextChoices):
     RESEARCH_RETURN = "research.return", _("退回课题")
     RESEARCH_REPORT = "research.report", _("提交结题报告")
     RESEARCH_GRADE = "research.grade", _("结题评定")
+    # Staff edits to hot issues (analysis.services), kept by later triage runs
+    HOT_ISSUE_RENAME = "hot_issue.rename", _("热点问题改名")
+    HOT_ISSUE_MERGE = "hot_issue.merge", _("合并热点问题")
+    HOT_ISSUE_REMOVE = "hot_issue.remove", _("移出热点问题")
 
 
 class AuditEntry(models.Model):
