@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
@@ -196,6 +197,36 @@ def triage_status(campaign: Campaign) -> TriageStatus:
 def can_run_triage(user: AnyUser, campaign: Campaign) -> bool:
     """The office of the campaign runs triage and sees the run page."""
     return can_manage_campaign(user, campaign)
+
+
+# --- similar suggestions on the staff detail page ----------------------------------------
+
+
+def similar_for_staff(user: AnyUser, suggestion: Suggestion, *, limit: int = 5) -> list[Any]:
+    """Other suggestions like this one that the user may see, closest first, each with
+    whether it names the same place or another (``SimilarSuggestion``), as residents see
+    them; its own duplicate group is left out (the page names it already)."""
+    from zhongzhi.analysis.similarity import similar_suggestions
+
+    text = f"{suggestion.title}\n{suggestion.text}" if suggestion.title else suggestion.text
+    found = similar_suggestions(campaign=suggestion.campaign, text=text, limit=limit + 3)
+    if not found:
+        return []
+    group = (
+        SuggestionTriage.objects.filter(suggestion=suggestion)
+        .values_list("group", flat=True)
+        .first()
+    )
+    own = set(
+        SuggestionTriage.objects.filter(campaign=suggestion.campaign, group=group).values_list(
+            "suggestion_id", flat=True
+        )
+        if group is not None
+        else ()
+    ) | {suggestion.pk}
+    ids = [item.suggestion.pk for item in found if item.suggestion.pk not in own]
+    seen = set(visible_suggestions(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [item for item in found if item.suggestion.pk in seen][:limit]
 
 
 # --- the staff suggestion list ----------------------------------------------------------
