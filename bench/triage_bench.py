@@ -42,6 +42,7 @@ from dedup_eval import DATA, baseline_groups, data_present, pairwise_scores
 
 from zhongzhi.triage.pipeline import PARALLEL_MIN, STAGES, TriageInput, triage_batch
 from zhongzhi.triage.topics import TopicModel, TopicSpec
+from zhongzhi.triage.topics.selftrain import train_campaign_model
 
 SIZES = (10_000, 25_000, 50_000, 100_000)
 LABELLED = "messages_sample_labeled.csv"
@@ -335,7 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         topics = taxonomy_topics(sorted(set(labels)))
         started = time.perf_counter()
         if args.topics == "model":
-            model = TopicModel.train(labelled, labels, texts[:20_000], topics=topics)
+            # As a campaign's model is trained (self-training, no keyword prior).
+            model = train_campaign_model(labelled, labels, texts[:20_000], topics=topics)
             print(
                 f"topic model trained on {len(labelled)} labelled messages in "
                 f"{time.perf_counter() - started:.1f} s (not part of the pipeline's time)"

@@ -34,13 +34,31 @@ def _together(a: str, b: str, finder: PlaceFinder | None = None) -> bool:
     return group[1] == group[2]
 
 
+def _named(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The places themselves, without the spots they stand at (``c`` tokens)."""
+    return tuple(t for t in tokens if not t.startswith("c:"))
+
+
 def test_places_are_read_with_numbers_folded() -> None:
     finder = PlaceFinder()
     assert finder.find("山海关路4号的楼道") == ("h:海关路#4",)
-    assert finder.find("丽发新城3号楼2单元501室") == ("b:#3-2-501",)
-    assert finder.find("王家村五组的路") == ("g:#5",)
+    assert _named(finder.find("丽发新城3号楼2单元501室")) == ("b:#3-2-501",)
+    assert _named(finder.find("王家村五组的路")) == ("g:#5",)
     assert finder.find("紅島路３號") == finder.find("红岛路三号") == ("h:红岛路#3",)
-    assert finder.find("第十五村民组") == ("g:#15",)
+    assert _named(finder.find("第十五村民组")) == ("g:#15",)
+    assert finder.find("黎托村60号") == ("h:黎托村#60",)
+
+
+def test_a_number_changed_where_the_other_text_names_it_too_is_another_place() -> None:
+    # The copy names only places the original names as well (2栋, or 六栋 beside 6栋),
+    # but at the same spot of the text it names another one.
+    first, second = "目前{}栋和2栋外墙的瓷砖脱落，{}栋楼下的路面也破了".format, "小区"
+    assert not _together(_text(first("1", "1")), _text(first("2", "2")))
+    assert not _together(_text("富绿新村新6栋，就是六栋"), _text("富绿新村新14栋，就是六栋"))
+    assert not _together(_text("泰禹云开一品1、7、8栋"), _text("泰禹云开一品1、7、9栋"))
+    assert not _together(_text(f"{second}五栋四单元"), _text(f"{second}四栋四单元"))
+    # the same spot, the unit dropped or kept: the same place
+    assert _together(_text("富绿新村新6栋2单元"), _text("富绿新村新6栋"))
 
 
 def test_campaign_names_count_as_places() -> None:
@@ -112,6 +130,8 @@ def _variants(rng: random.Random) -> list[str]:
     texts = []
     for _ in range(30):
         place = f"{rng.choice(roads)}{rng.randint(1, 6)}号{rng.randint(1, 3)}号楼"
+        if rng.random() < 0.5:  # another building named too: changed numbers keep it
+            place += f"和{rng.randint(1, 3)}号楼"
         text = _text(place)
         if rng.random() < 0.3:
             text = text[: int(len(text) * rng.uniform(0.5, 0.9))]

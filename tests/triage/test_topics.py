@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from zhongzhi.triage.topics import (
@@ -150,3 +151,24 @@ def test_suggest_for_labelling_prefers_varied_uncertain_texts(model: TopicModel)
 def test_title_is_the_first_line_or_the_first_sentence():
     assert split_title("公交太少\n我们小区门口没有公交站")[0] == "公交太少"
     assert split_title("我们小区门口没有公交站。希望增设")[0] == "我们小区门口没有公交站"
+
+
+def test_self_training_without_unlabelled_texts_is_the_plain_model():
+    from zhongzhi.triage.topics.selftrain import train_self_trained
+
+    texts, labels = _corpus(1, 20)
+    plain = TopicModel.train(texts, labels, topics=TOPICS)
+    self_trained = train_self_trained(texts, labels, topics=TOPICS)
+    assert np.array_equal(plain.coef, self_trained.coef)
+
+
+def test_a_campaign_model_from_few_labels_and_many_unlabelled_texts_classifies_new_ones():
+    from zhongzhi.triage.topics.selftrain import train_campaign_model
+
+    texts, labels = _corpus(1, 4)
+    unlabelled, _ = _corpus(2, 40)
+    new, truth = _corpus(3, 10)
+    model = train_campaign_model(texts, labels, unlabelled, topics=TOPICS)
+    guesses = [p.best_guess for p in model.predict(new)]
+    assert np.mean([g == t for g, t in zip(guesses, truth, strict=True)]) >= 0.9
+    assert model.params.prior_weight == 0.0

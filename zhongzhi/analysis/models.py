@@ -156,6 +156,10 @@ class SuggestionTriage(models.Model):
         on_delete=models.SET_NULL,
         related_name="members",
     )
+    # The issue the clustering put it in, before staff edits (``HotIssueEdit``): what
+    # the next run matches its issues against, so that an issue continues under its id
+    # whatever staff merged or took out.
+    auto_issue = models.BigIntegerField(_("自动归入的热点问题"), null=True, blank=True)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
     score = models.FloatField(_("可办性评分"), default=0.0)
     reasons = models.JSONField(_("评分理由"), default=list, blank=True)
@@ -173,6 +177,81 @@ class SuggestionTriage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} · {self.group}"
+
+
+class HotIssueEditKind(models.TextChoices):
+    RENAME = "rename", _("改名")
+    MERGE = "merge", _("合并")
+    REMOVE = "remove", _("移出")
+
+
+class HotIssueEdit(models.Model):
+    """A change staff made to a campaign's hot issues, which every later triage run
+    applies again on top of what the clustering finds (``services._apply_edits``):
+
+    * ``rename``: issue ``issue_id`` is called ``label``;
+    * ``merge``: issue ``other_id`` is part of issue ``issue_id`` (whatever continues
+      ``other_id`` in a later run is shown as ``issue_id``);
+    * ``remove``: ``suggestion`` (and its copies) is not a member of issue ``issue_id``.
+
+    Issue ids are plain integers: the rows of ``HotIssue`` are replaced by every run
+    (keeping their ids while most members stay), and a merged issue has no row at all.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=HotIssueEditKind.choices)
+    issue_id = models.BigIntegerField(_("热点问题编号"))
+    other_id = models.BigIntegerField(_("并入的问题编号"), null=True, blank=True)
+    suggestion = models.ForeignKey(
+        Suggestion,
+        verbose_name=_("意见建议"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    label = models.CharField(_("名称"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("热点问题调整")
+        verbose_name_plural = _("热点问题调整")
+        indexes = [models.Index(fields=["campaign", "kind"], name="hot_issue_edit_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.issue_id}"
+
+
+class HotIssueMove(models.Model):
+    """Where a hot issue that no longer exists went: merged by staff into another, or
+    dissolved by a triage run, its members now mostly in ``to_id`` (None: in no issue).
+    A link to the old id leads there, with a note."""
+
+    from_id = models.BigIntegerField(_("原热点问题编号"), primary_key=True)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
+    )
+    to_id = models.BigIntegerField(_("现热点问题编号"), null=True, blank=True)
+    label = models.CharField(_("原名称"), max_length=200, blank=True)
+    merged = models.BooleanField(_("由工作人员合并"), default=False)
+    at = models.DateTimeField(_("时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("热点问题去向")
+        verbose_name_plural = _("热点问题去向")
+
+    def __str__(self) -> str:
+        return f"{self.from_id} → {self.to_id}"
 
 
 class TopicLabel(models.Model):

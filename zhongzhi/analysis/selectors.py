@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
-from zhongzhi.analysis.models import HotIssue, SuggestionTriage, TopicLabel, TopicModelVersion
+from zhongzhi.analysis.models import (
+    HotIssue,
+    HotIssueMove,
+    SuggestionTriage,
+    TopicLabel,
+    TopicModelVersion,
+)
 from zhongzhi.campaigns.access import can_manage_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign, Topic
 from zhongzhi.intake.access import visible_suggestions
@@ -50,6 +57,58 @@ def access_hot_issue(user: AnyUser, issue_id: int) -> HotIssue:
         )
     except HotIssue.DoesNotExist:
         raise Http404 from None
+
+
+@dataclass(frozen=True)
+class IssueMove:
+    """Where a hot issue that is gone went: ``to`` an issue (None: its suggestions are
+    in no issue now), ``merged`` by staff or dissolved by a later triage run."""
+
+    from_id: int
+    label: str
+    campaign: Campaign
+    to: HotIssue | None
+    merged: bool
+
+
+def hot_issue_move(user: AnyUser, issue_id: int) -> IssueMove | None:
+    """Where an issue id that no longer names an issue leads, following later moves,
+    for a user who can see its campaign; None when it never was an issue there."""
+    move = (
+        HotIssueMove.objects.select_related("campaign")
+        .filter(from_id=issue_id, campaign__in=visible_campaigns(user))
+        .first()
+    )
+    if move is None:
+        return None
+    to_id, merged, seen = move.to_id, move.merged, {issue_id}
+    while to_id is not None and to_id not in seen:
+        if issue := HotIssue.objects.filter(pk=to_id, campaign=move.campaign).first():
+            return IssueMove(issue_id, move.label, move.campaign, issue, merged)
+        seen.add(to_id)
+        later = HotIssueMove.objects.filter(from_id=to_id, campaign=move.campaign).first()
+        if later is None:
+            break
+        to_id, merged = later.to_id, merged and later.merged
+    return IssueMove(issue_id, move.label, move.campaign, None, merged)
+
+
+def moved_here(issue: HotIssue, from_id: int) -> IssueMove | None:
+    """The note for a page reached through the link of issue ``from_id``."""
+    move = HotIssueMove.objects.filter(from_id=from_id, campaign_id=issue.campaign_id).first()
+    if move is None:
+        return None
+    return IssueMove(from_id, move.label, issue.campaign, issue, move.merged)
+
+
+def merge_choices(issue: HotIssue, *, limit: int = 100) -> QuerySet[HotIssue]:
+    """The campaign's other issues, hottest first, to merge into this one."""
+    return (
+        HotIssue.objects.filter(campaign_id=issue.campaign_id)
+        .exclude(pk=issue.pk)
+        .only("pk", "rank", "label", "size")
+        .order_by("rank")[:limit]
+    )
 
 
 def hot_issue_list(user: AnyUser, campaign: Campaign, *, limit: int = 100) -> list[HotIssueRow]:
@@ -138,6 +197,36 @@ def triage_status(campaign: Campaign) -> TriageStatus:
 def can_run_triage(user: AnyUser, campaign: Campaign) -> bool:
     """The office of the campaign runs triage and sees the run page."""
     return can_manage_campaign(user, campaign)
+
+
+# --- similar suggestions on the staff detail page ----------------------------------------
+
+
+def similar_for_staff(user: AnyUser, suggestion: Suggestion, *, limit: int = 5) -> list[Any]:
+    """Other suggestions like this one that the user may see, closest first, each with
+    whether it names the same place or another (``SimilarSuggestion``), as residents see
+    them; its own duplicate group is left out (the page names it already)."""
+    from zhongzhi.analysis.similarity import similar_suggestions
+
+    text = f"{suggestion.title}\n{suggestion.text}" if suggestion.title else suggestion.text
+    found = similar_suggestions(campaign=suggestion.campaign, text=text, limit=limit + 3)
+    if not found:
+        return []
+    group = (
+        SuggestionTriage.objects.filter(suggestion=suggestion)
+        .values_list("group", flat=True)
+        .first()
+    )
+    own = set(
+        SuggestionTriage.objects.filter(campaign=suggestion.campaign, group=group).values_list(
+            "suggestion_id", flat=True
+        )
+        if group is not None
+        else ()
+    ) | {suggestion.pk}
+    ids = [item.suggestion.pk for item in found if item.suggestion.pk not in own]
+    seen = set(visible_suggestions(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [item for item in found if item.suggestion.pk in seen][:limit]
 
 
 # --- the staff suggestion list ----------------------------------------------------------

@@ -79,6 +79,10 @@ class AuditAction(models.TextChoices):
     ESSAY_EXCELLENT = "essay.excellent", _("评定优秀心得体会")
     ESSAY_RETURN = "essay.return", _("退回心得体会")
     ESSAY_REMIND = "essay.remind", _("提醒提交心得体会")
+    # Staff edits to hot issues (analysis.services), kept by later triage runs
+    HOT_ISSUE_RENAME = "hot_issue.rename", _("热点问题改名")
+    HOT_ISSUE_MERGE = "hot_issue.merge", _("合并热点问题")
+    HOT_ISSUE_REMOVE = "hot_issue.remove", _("移出热点问题")
 
 
 class AuditEntry(models.Model):

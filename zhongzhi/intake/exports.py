@@ -41,6 +41,12 @@ COLUMNS: list[tuple[str, int]] = [
     ("状态", 8),
     ("附议数", 7),
     ("答复", 40),
+    # What the staff list shows of triage (analysis/partials/triage_cells.html).
+    ("重复组", 14),
+    ("推测方面", 14),
+    ("推测把握", 8),
+    ("热点问题", 24),
+    ("可办性", 7),
 ]
 _FIELDS = [
     "number",
@@ -60,7 +66,22 @@ _FIELDS = [
     "status",
     "plus_ones",
     "answer",
+    "triage__canonical",
+    "triage__group_size",
+    "triage__topic_guess__name",
+    "triage__topic_confidence",
+    "triage__issue__rank",
+    "triage__issue__label",
+    "triage__score",
 ]
+
+
+def _group(canonical: bool | None, size: int | None) -> str | None:
+    """The list's duplicate-group cell: the first of several, a copy of the first, or
+    nothing (alone in its group, or not triaged yet)."""
+    if canonical is None or not size or size < 2:
+        return None
+    return f"首条 · 共 {size} 条" if canonical else "与首条重复"
 
 
 def _text(sheet: WriteOnlyWorksheet, value: str | None) -> str | Cell | None:
@@ -75,6 +96,12 @@ def _text(sheet: WriteOnlyWorksheet, value: str | None) -> str | Cell | None:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
+
+
+def _round(value: float | None, digits: int) -> float | int | None:
+    if value is None:
+        return None
+    return round(value) if digits == 0 else round(value, digits)
 
 
 def export_filename(filters: SuggestionFilters) -> str:
@@ -134,6 +161,15 @@ def suggestions_workbook(
                 statuses.get(values["status"], values["status"]),
                 values["plus_ones"],
                 _text(sheet, values["answer"]),
+                _group(values["triage__canonical"], values["triage__group_size"]),
+                _text(sheet, values["triage__topic_guess__name"]),
+                _round(values["triage__topic_confidence"], 2)
+                if values["triage__topic_guess__name"]
+                else None,
+                _text(sheet, f"#{values['triage__issue__rank']} {values['triage__issue__label']}")
+                if values["triage__issue__rank"]
+                else None,
+                _round(values["triage__score"], 0),
             ]
         )
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"

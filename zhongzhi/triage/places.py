@@ -41,7 +41,7 @@ _DIGITS: Final = {c: i for i, c in enumerate("零一二三四五六七八九")} 
 # digit instead of trying every position of the text: three times faster.
 _NUM: Final = "[0-9零〇一二两三四五六七八九十百]{1,5}"
 # From the road's ending on; the one or two name characters before it are read after.
-_HOUSE_RE: Final = re.compile(f"(大街|大道|胡同|路|街|巷|弄|里)({_NUM})[号弄]")
+_HOUSE_RE: Final = re.compile(f"(大街|大道|胡同|社区|路|街|巷|弄|里|村)({_NUM})[号弄]")
 _ROAD_NAME_RE: Final = re.compile("[\u4e00-\u9fff]{1,2}$")
 _BUILDING_RE: Final = re.compile(
     f"({_NUM})(?:号楼|号院|栋|幢|座|号单元楼|单元)(?:({_NUM})单元)?(?:({_NUM})(?:室|号|户))?"
@@ -115,13 +115,26 @@ def _tokens(text: str, names_re: re.Pattern[str] | None) -> tuple[str, ...]:
         if name := _ROAD_NAME_RE.search(text, max(0, m.start() - 2), m.start()):
             found.add(f"h:{name.group()}{m.group(1)}#{_number(m.group(2))}")
     for m in _BUILDING_RE.finditer(text):
-        parts = [_number(p) for p in m.groups() if p]
-        found.add("b:#" + "-".join(parts))
+        value = "b#" + "-".join(_number(p) for p in m.groups() if p)
+        found.add("b:" + value[1:])
+        if _context_ok(context := text[max(0, m.start() - 2) : m.start()]):
+            found.add(f"c:{context}{_CONTEXT_END}{value}")
     for m in _GROUP_RE.finditer(text):
-        found.add("g:#" + _number(m.group(1) or m.group(2)))
+        value = "g#" + _number(m.group(1) or m.group(2))
+        found.add("g:" + value[1:])
+        if _context_ok(context := text[max(0, m.start() - 2) : m.start()]):
+            found.add(f"c:{context}{_CONTEXT_END}{value}")
     if names_re is not None:
         found.update("n:" + m.group() for m in names_re.finditer(text))
     return tuple(sorted(found))
+
+
+# Ends the two characters before a building or group number in a ``c`` token.
+_CONTEXT_END: Final = "\x1e"
+
+
+def _context_ok(context: str) -> bool:
+    return len(context) == 2 and not context.isspace() and "\x1f" not in context
 
 
 @lru_cache(maxsize=1 << 14)
@@ -167,7 +180,8 @@ def _unmatched_kinds(a: Sequence[str], b: Sequence[str]) -> set[str]:
     return {
         p[0]
         for p in a
-        if not (
+        if p[0] != "c"
+        and not (
             _building_matched(p, buildings)
             if p[0] == "b"
             else any(_close(p, q) for q in b if q[0] == p[0])
@@ -175,12 +189,55 @@ def _unmatched_kinds(a: Sequence[str], b: Sequence[str]) -> set[str]:
     }
 
 
+def _by_context(tokens: Sequence[str]) -> dict[str, list[str]]:
+    """Place values by what stands before them: the road of a house number
+    (``h:海关路``), the two characters before a building or group number."""
+    found: dict[str, list[str]] = {}
+    for t in tokens:
+        if t[0] == "c":
+            context, _, value = t.partition(_CONTEXT_END)
+            found.setdefault(context, []).append(value)
+        elif t[0] == "h":
+            road, _, number = t.partition("#")
+            found.setdefault(road, []).append(number)
+    return found
+
+
+def _values_compatible(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    if x[0] != "b" or y[0] != "b":
+        return False
+    a, b = _parts(x), _parts(y)
+    shorter = min(len(a), len(b))
+    return a[:shorter] == b[:shorter]
+
+
+def _context_conflict(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether, at the same spot of the two texts (the same road, the same two
+    characters before a number), they name places of which none agree: 目前1栋和2栋 /
+    目前2栋和2栋, 新村新6栋 / 新村新14栋. A copy made by changing one number everywhere
+    can keep every place the other names (it names 2栋 too, or 六栋 besides 6栋), so
+    comparing the sets of places alone misses it; a resubmission keeps its numbers
+    where they stood."""
+    ours = _by_context(a)
+    if not ours:
+        return False
+    theirs = _by_context(b)
+    for context, values in ours.items():
+        other = theirs.get(context)
+        if other and not any(_values_compatible(x, y) for x in values for y in other):
+            return True
+    return False
+
+
 def conflict(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether two texts name different places: for some kind, each names one the other
-    does not (a text that only drops or adds places does not conflict)."""
+    does not (a text that only drops or adds places does not conflict), or at the same
+    spot (``_context_conflict``) they name different ones."""
     if not a or not b:
         return False
-    return bool(_unmatched_kinds(a, b) & _unmatched_kinds(b, a))
+    return bool(_unmatched_kinds(a, b) & _unmatched_kinds(b, a)) or _context_conflict(a, b)
 
 
 def same_place(a: Sequence[str], b: Sequence[str]) -> bool | None:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from zhongzhi.analysis.selectors import similar_for_staff
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.jobs import job_create
@@ -124,6 +125,8 @@ def _render_detail(
             "reasons": decision_reasons(suggestion.campaign),
             "templates": reply_templates(suggestion.campaign),
             "decisions": DECISIONS,
+            # Like this one, with "same place" / "another place", as residents see them.
+            "similar": similar_for_staff(request.user, suggestion),
         },
         status=status,
     )

@@ -18,7 +18,12 @@ _DIVERSITY: Final = 0.5  # how much closeness to an already picked text costs
 
 
 def suggest_for_labelling(
-    texts: Sequence[str], k: int, *, model: TopicModel | None = None, pool: int = 5000
+    texts: Sequence[str],
+    k: int,
+    *,
+    model: TopicModel | None = None,
+    pool: int = 5000,
+    density: float = 0.0,
 ) -> list[int]:
     """Indices of ``k`` texts to label next: the most uncertain, spread over the corpus.
 
@@ -46,6 +51,10 @@ def suggest_for_labelling(
         return []
     closest = np.zeros(candidates.size)
     gain = uncertainty[candidates].astype(np.float64)
+    if density > 0 and candidates.size > 1:
+        typical = np.asarray(vectors @ np.asarray(vectors.sum(axis=0)).ravel()).ravel()
+        if typical.max() > 0:
+            gain = gain * (typical / typical.max()) ** density
     picked: list[int] = []
     available = np.ones(candidates.size, dtype=np.bool_)
     for _ in range(min(k, candidates.size)):

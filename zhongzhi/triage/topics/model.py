@@ -109,7 +109,8 @@ class TopicModel:
         self.params = params
         self.topics = list(topics)
         self.threshold = threshold
-        self._rules = self._prior_rules(self.topics, classes)
+        # A prior of weight 0 adds nothing: its columns (and their 3-grams) are skipped.
+        self._rules = self._prior_rules(self.topics, classes) if params.prior_weight > 0 else None
         self._texts_of_columns: npt.NDArray[np.object_] | None = None
 
     @staticmethod
