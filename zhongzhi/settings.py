@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhongzhi.rectification",
     "zhongzhi.supervision",
     "zhongzhi.research",
+    "zhongzhi.activities",
     "zhongzhi.notifications",
     "zhongzhi.api",
 ]

@@ -30,4 +30,5 @@ urlpatterns = [
     path("rectification/ratings/", include("zhongzhi.rectification.urls_ratings")),
     path("supervision/", include("zhongzhi.supervision.urls")),
     path("research/", include("zhongzhi.research.urls")),
+    path("activities/", include("zhongzhi.activities.urls")),
 ]

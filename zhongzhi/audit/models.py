@@ -70,6 +70,10 @@ class AuditAction(models.TextChoices):
     RESEARCH_RETURN = "research.return", _("退回课题")
     RESEARCH_REPORT = "research.report", _("提交结题报告")
     RESEARCH_GRADE = "research.grade", _("结题评定")
+    # Activities (activities.services)
+    ACTIVITY_SAVE = "activity.save", _("记录活动")
+    ACTIVITY_FILES = "activity.files", _("上传活动材料")
+    ACTIVITY_SETTINGS = "activity.settings", _("修改活动设置")
 
 
 class AuditEntry(models.Model):
