@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongzhi.activities.models import (
@@ -34,6 +33,7 @@ from zhongzhi.audit.models import AuditAction
 from zhongzhi.audit.services import audit_record
 from zhongzhi.campaigns.access import entry_units
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, PlanItem, Stage, Topic
+from zhongzhi.core import clock
 from zhongzhi.org.models import Unit, User
 from zhongzhi.rectification.models import EvidenceKind
 from zhongzhi.rectification.services.evidence import (
@@ -183,7 +183,7 @@ def activity_save(
         raise ValidationError({"unit": _("这个活动不属于所选的大讨论活动。")})
     _check_belongs(campaign, stage, plan_item, topics, kind)
     check_attendance(campaign, attendance)
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise ValidationError({"held_on": _("活动日期不能晚于今天：请在活动开展后再记录。")})
     if plan_item is not None and stage is None:
         stage = plan_item.stage
