@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from zhongzhi.activities.models import Activity
 from zhongzhi.campaigns.models import PlanItem, PlanItemStatus, Stage
 from zhongzhi.core.demo import DemoResult
-from zhongzhi.activities.models import Activity
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.models import Unit
 

@@ -7,9 +7,9 @@ import opencc
 import pytest
 from django.db.models import Sum
 
+from zhongzhi.activities.models import Activity
 from zhongzhi.core.demo import DemoResult
 from zhongzhi.intake.demo_data import MEETINGS, demo_suggestions_create
-from zhongzhi.activities.models import Activity
 from zhongzhi.intake.models import Channel, PlusOne, Suggestion, SuggestionStatus
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

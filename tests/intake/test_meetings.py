@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import World
+from zhongzhi.activities.models import Activity as Meeting
+from zhongzhi.activities.models import BaseKind
 from zhongzhi.campaigns.models import ParticipantCategory, Topic
 from zhongzhi.campaigns.services import template_apply
 from zhongzhi.intake.meetings import MeetingEntryError, MeetingRow, meeting_record
-from zhongzhi.activities.models import Activity as Meeting
-from zhongzhi.activities.models import BaseKind
 from zhongzhi.intake.models import Channel, Suggestion
 
 
