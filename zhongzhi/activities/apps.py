@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivitiesConfig(AppConfig):
     name = "zhongzhi.activities"
-    verbose_name = _("活动")
+    verbose_name = pgettext_lazy("activity", "活动")
     default_auto_field = "django.db.models.BigAutoField"

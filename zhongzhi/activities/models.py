@@ -11,6 +11,7 @@ says which base kind it is.
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, PlanItem, Stage, Topic
 from zhongzhi.org.models import Unit, User
@@ -95,8 +96,8 @@ class Activity(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("活动")
-        verbose_name_plural = _("活动")
+        verbose_name = pgettext_lazy("activity", "活动")
+        verbose_name_plural = pgettext_lazy("activity", "活动")
         ordering = ["-held_on", "-pk"]
         indexes = [
             models.Index(fields=["campaign", "unit", "held_on"], name="activity_campaign_unit"),
@@ -110,7 +111,10 @@ class ActivityAttendance(models.Model):
     """How many of a participant category took part in an activity."""
 
     activity = models.ForeignKey(
-        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="attendance"
+        Activity,
+        verbose_name=pgettext_lazy("activity", "活动"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
     )
     category = models.ForeignKey(
         ParticipantCategory,
@@ -145,7 +149,10 @@ class ActivityFile(models.Model):
     evidence (`rectification.services.evidence.evidence_prepare`)."""
 
     activity = models.ForeignKey(
-        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="files"
+        Activity,
+        verbose_name=pgettext_lazy("activity", "活动"),
+        on_delete=models.CASCADE,
+        related_name="files",
     )
     role = models.CharField(_("用途"), max_length=10, choices=FileRole.choices)
     kind = models.CharField(_("类型"), max_length=10, choices=EvidenceKind.choices)

@@ -34,10 +34,13 @@ from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Stage, Topi
 from zhongzhi.core import clock
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.core.forms import attach_errors
+from zhongzhi.core.paging import paginate
 from zhongzhi.core.responses import xlsx_response
 from zhongzhi.org.models import Unit
 from zhongzhi.rectification.models import EvidenceKind
 from zhongzhi.rectification.views_evidence import PREVIEW_TYPE, stream_file
+
+PER_PAGE = 50
 
 
 @login_required
@@ -94,13 +97,19 @@ def activity_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
     whole, units = _scope(request, campaign)
     form, filters = _filters(request, campaign, units, whole)
+    page = paginate(
+        selectors.campaign_activities(request.user, campaign, filters),
+        request.GET.get("page"),
+        PER_PAGE,
+    )
     return render(
         request,
         "activities/list.html",
         {
             "campaign": campaign,
             "form": form,
-            "activities": selectors.campaign_activities(request.user, campaign, filters),
+            "page": page,
+            "activities": page.object_list,
             "may_record": may_record(request.user, campaign),
             "is_office": can_manage_campaign(request.user, campaign),
             "flagged": selectors.flagged_plan_items(campaign, clock.today()) if whole else None,

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.folding import SearchTextField
@@ -74,7 +75,7 @@ class Suggestion(models.Model):
     # The activity (a symposium, a forum …) where it was said.
     activity = models.ForeignKey(
         "activities.Activity",
-        verbose_name=_("活动"),
+        verbose_name=pgettext_lazy("activity", "活动"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
