@@ -219,7 +219,7 @@ def activity_save(
         campaign=campaign,
         unit=unit,
         before=before,
-        after=_snapshot(activity) | {"created": creating},
+        after=_snapshot(activity) | {"created": creating, "files_added": len(prepared)},
     )
     return activity
 

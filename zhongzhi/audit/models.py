@@ -72,7 +72,6 @@ class AuditAction(models.TextChoices):
     RESEARCH_GRADE = "research.grade", _("结题评定")
     # Activities (activities.services)
     ACTIVITY_SAVE = "activity.save", _("记录活动")
-    ACTIVITY_FILES = "activity.files", _("上传活动材料")
     ACTIVITY_SETTINGS = "activity.settings", _("修改活动设置")
 
 
