@@ -294,6 +294,9 @@ def test_the_plan_item_shows_its_activities_and_the_flag(w: World) -> None:
     assert "到期未开展活动" in flagged_row[: flagged_row.index("</tr>")]
     done_row = html[html.index(f'id="plan-item-{done.pk}"') :]
     assert "已开展 1 场活动" in done_row[: done_row.index("</tr>")]
+    new = reverse("activities:new", args=[w.campaign.pk]) + f"?plan_item={missed.pk}"
+    assert new in html
+    assert w.client_for(w.office).get(new).context["form"]["plan_item"].value() == missed.pk
     listing = w.client_for(w.office).get(reverse("activities:list", args=[w.campaign.pk]))
     assert [item.title for item in listing.context["flagged"]] == ["机关干部分片进楼院调研"]
     hdl = w.client_for(w.hongdaolu_coordinator).get(
