@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhongzhi.supervision",
     "zhongzhi.research",
     "zhongzhi.essays",
+    "zhongzhi.activities",
     "zhongzhi.notifications",
     "zhongzhi.reports",
     "zhongzhi.api",

@@ -32,4 +32,5 @@ urlpatterns = [
     path("research/", include("zhongzhi.research.urls")),
     path("reports/", include("zhongzhi.reports.urls")),
     path("essays/", include("zhongzhi.essays.urls")),
+    path("activities/", include("zhongzhi.activities.urls")),
 ]

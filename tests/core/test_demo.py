@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from zhongzhi.activities.models import Activity
 from zhongzhi.campaigns.models import PlanItem, PlanItemStatus, Stage
 from zhongzhi.core.demo import DemoResult
-from zhongzhi.intake.models import Meeting, Suggestion
+from zhongzhi.intake.models import Suggestion
 from zhongzhi.org.models import Unit
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -73,8 +74,11 @@ def test_today_falls_in_the_collection_stage_and_every_date_inside_the_campaign(
 
     suggestions = Suggestion.objects.filter(campaign=campaign)
     assert all(inside(s.submitted_at.date()) for s in suggestions)
-    meetings = Meeting.objects.filter(campaign=campaign)
-    assert all(current.start_date <= m.held_on <= pinned_today for m in meetings)
+    activities = Activity.objects.filter(campaign=campaign)
+    assert activities.exists()
+    assert all(inside(a.held_on) for a in activities)
+    symposiums = activities.filter(kind__base="symposium")  # the "7+11" collection's
+    assert all(current.start_date <= a.held_on <= pinned_today for a in symposiums)
 
 
 def test_the_work_items_of_begun_stages_have_progress_the_others_none(

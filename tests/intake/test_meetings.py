@@ -1,4 +1,5 @@
-"""Meeting quick entry: the meeting once, a row per suggestion, all or nothing."""
+"""Symposium quick entry: the symposium once, a row per suggestion, all or nothing; the
+symposium is an activity of the campaign's 座谈会 kind."""
 
 import datetime
 from typing import Any
@@ -9,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import World
+from zhongzhi.activities.models import Activity as Meeting
+from zhongzhi.activities.models import BaseKind
 from zhongzhi.campaigns.models import ParticipantCategory, Topic
 from zhongzhi.campaigns.services import template_apply
 from zhongzhi.intake.meetings import MeetingEntryError, MeetingRow, meeting_record
-from zhongzhi.intake.models import Channel, Meeting, Suggestion
+from zhongzhi.intake.models import Channel, Suggestion
 
 
 @pytest.fixture
@@ -68,7 +71,8 @@ def test_coordinator_records_a_meeting_and_its_suggestions_in_one_go(world_711: 
     response = client.post(url, form_data(world, ROWS))
     assert response.status_code == 302
     meeting = Meeting.objects.get()
-    assert response["Location"] == reverse("intake_entry:meeting_detail", args=[meeting.pk])
+    assert response["Location"] == reverse("activities:detail", args=[meeting.pk])
+    assert (meeting.kind.name, meeting.kind.base) == ("座谈会", BaseKind.SYMPOSIUM)
     assert (meeting.unit, meeting.recorded_by) == (world.hongdaolu, world.hongdaolu_coordinator)
     assert meeting.place == "社区党群服务中心二楼"
     suggestions = list(meeting.suggestions.order_by("submitted_at", "pk"))
@@ -178,26 +182,44 @@ def test_sending_the_same_page_twice_records_one_meeting(world_711: World) -> No
     assert Suggestion.objects.count() == 3
 
 
-def test_meeting_list_shows_my_units_meetings_with_counts(world_711: World) -> None:
+def test_the_old_meeting_addresses_redirect_to_the_activities(world_711: World) -> None:
     world = world_711
-    url = reverse("intake_entry:meeting_list", args=[world.campaign.pk])
     hdl = world.client_for(world.hongdaolu_coordinator)
-    empty = hdl.get(url).content.decode()
-    assert "还没有座谈会记录" in empty
-
     hdl.post(reverse("intake_entry:meeting_new", args=[world.campaign.pk]), form_data(world, ROWS))
     meeting = Meeting.objects.get()
-    page = hdl.get(url)
-    assert [(m.name, m.suggestion_count) for m in page.context["meetings"]] == [
+    listing = hdl.get(reverse("intake_entry:meeting_list", args=[world.campaign.pk]))
+    assert listing.status_code == 302
+    assert listing["Location"] == (
+        reverse("activities:list", args=[world.campaign.pk]) + "?base=symposium"
+    )
+    page = hdl.get(listing["Location"])
+    assert [(a.name, a.suggestion_count) for a in page.context["activities"]] == [
         ("红岛路社区“7+11”意见征集座谈会", 3)
     ]
-    office = world.client_for(world.office).get(url)
-    assert [m.pk for m in office.context["meetings"]] == [meeting.pk]
-    jkl = world.client_for(world.jinkoulu_coordinator)
-    assert "还没有座谈会记录" in jkl.get(url).content.decode()
     detail = reverse("intake_entry:meeting_detail", args=[meeting.pk])
+    assert hdl.get(detail)["Location"] == reverse("activities:detail", args=[meeting.pk])
+    jkl = world.client_for(world.jinkoulu_coordinator)
     assert jkl.get(detail).status_code == 404
-    assert hdl.get(detail).status_code == 200
+    assert not jkl.get(listing["Location"]).context["activities"]
+
+
+def test_rows_added_from_an_activitys_page_join_that_activity(world_711: World) -> None:
+    world = world_711
+    hdl = world.client_for(world.hongdaolu_coordinator)
+    hdl.post(reverse("intake_entry:meeting_new", args=[world.campaign.pk]), form_data(world, ROWS))
+    meeting = Meeting.objects.get()
+    url = reverse("activities:suggestions_new", args=[meeting.pk])
+    page = hdl.get(url)
+    assert page.status_code == 200
+    assert 'name="name"' not in page.content.decode()  # the header is the activity's
+    data = form_data(world, [("居民代表", "营商环境", "建议增设便民服务点。")])
+    response = hdl.post(url, {k: v for k, v in data.items() if k not in {"unit", "name"}})
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 1
+    texts = list(meeting.suggestions.order_by("submitted_at", "pk").values_list("text", flat=True))
+    assert texts[-1] == "建议增设便民服务点。" and len(texts) == 4
+    assert world.client_for(world.jinkoulu_coordinator).get(url).status_code == 404
+    assert world.client_for(world.supervisor).get(url).status_code == 404
 
 
 def test_the_entry_page_costs_the_same_queries_for_many_rows(

@@ -150,7 +150,7 @@ def test_a_meeting_numbers_what_was_said_in_order(world: World) -> None:
         rows=rows,
         recorded_by=world.hongdaolu_coordinator,
     )
-    said = Suggestion.objects.filter(meeting=meeting).order_by("submitted_at")
+    said = Suggestion.objects.filter(activity=meeting).order_by("submitted_at")
     assert [s.number for s in said] == [1, 2, 3]
 
 

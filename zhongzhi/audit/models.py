@@ -83,6 +83,9 @@ class AuditAction(models.TextChoices):
     HOT_ISSUE_RENAME = "hot_issue.rename", _("热点问题改名")
     HOT_ISSUE_MERGE = "hot_issue.merge", _("合并热点问题")
     HOT_ISSUE_REMOVE = "hot_issue.remove", _("移出热点问题")
+    # Activities (activities.services)
+    ACTIVITY_SAVE = "activity.save", _("记录活动")
+    ACTIVITY_SETTINGS = "activity.settings", _("修改活动设置")
 
 
 class AuditEntry(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhongzhi.activities.selectors import plan_item_activities
 from zhongzhi.campaigns import services
 from zhongzhi.campaigns.access import access_campaign, access_plan_item, can_manage_campaign
 from zhongzhi.campaigns.exports import plan_items_workbook
@@ -21,7 +22,7 @@ from zhongzhi.campaigns.forms import (
     TemplateApplyForm,
     TopicForm,
 )
-from zhongzhi.campaigns.models import Stage
+from zhongzhi.campaigns.models import PlanItem, Stage
 from zhongzhi.campaigns.selectors import campaign_overview, campaigns_for
 from zhongzhi.core import clock
 from zhongzhi.core.auth import signed_in_user
@@ -46,6 +47,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, campaign_id)
     overview = campaign_overview(request.user, campaign, clock.today())
+    _attach_activities(request, overview.plan_items)
     saved = request.GET.get("saved", "")
     return render(
         request,
@@ -60,6 +62,14 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "saved_item_id": int(saved) if saved.isdigit() else None,
         },
     )
+
+
+def _attach_activities(request: HttpRequest, items: list[PlanItem]) -> None:
+    """Each plan item's activities (those the user sees) and whether it is flagged: its
+    window is over and nothing was done against it. One query for all rows."""
+    found = plan_item_activities(request.user, items, clock.today())
+    for item in items:
+        item.activity_info = found[item.pk]  # type: ignore[attr-defined]  # for the row
 
 
 @login_required
@@ -217,6 +227,7 @@ def plan_item_status(request: HttpRequest, plan_item_id: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         # The row swaps in place, so the page keeps its scroll position; htmx swaps
         # 2xx answers only, so an error is a 200 too, shown in the row.
+        _attach_activities(request, [item])
         context = {
             "item": item,
             "can_change": True,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from zhongzhi.activities.demo import activities_demo_create
 from zhongzhi.campaigns import demo_plan
 from zhongzhi.campaigns import services as campaign_services
 from zhongzhi.campaigns.models import Campaign, PlanItem
@@ -150,6 +151,7 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
     supervision_demo_create(campaign, User.objects.get(username="office"))
     research_demo_create(campaign, User.objects.get(username="office"))
     essays_demo_create(campaign, User.objects.get(username="office"))
+    activities_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from zhongzhi.campaigns.access import managed_campaigns, visible_campaigns
+from zhongzhi.campaigns.access import visible_campaigns
 from zhongzhi.core.admin import ScopedAdmin
 from zhongzhi.core.auth import signed_in_user
 from zhongzhi.intake.access import (
@@ -21,9 +21,8 @@ from zhongzhi.intake.access import (
     mask_phone,
     visible_suggestions,
 )
-from zhongzhi.intake.models import Meeting, Suggestion
+from zhongzhi.intake.models import Suggestion
 from zhongzhi.intake.services import suggestion_set_topic
-from zhongzhi.org.access import changeable_units
 
 
 @admin.register(Suggestion)
@@ -48,7 +47,7 @@ class SuggestionAdmin(ScopedAdmin):
         "receipt_code",
         "campaign",
         "channel",
-        "meeting",
+        "activity",
         "status",
         "unit",
         "merged_into",
@@ -109,18 +108,3 @@ class SuggestionAdmin(ScopedAdmin):
         if getattr(obj, "phone_visible", False):
             return obj.submitter_phone
         return mask_phone(obj.submitter_phone)
-
-
-@admin.register(Meeting)
-class MeetingAdmin(ScopedAdmin):
-    list_display = ["name", "held_on", "unit", "campaign"]
-    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]
-
-    def visible(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(campaign__in=visible_campaigns(request.user))
-
-    def changeable(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(campaign__in=managed_campaigns(request.user)) | queryset.filter(
-            unit__in=changeable_units(request.user)
-        )

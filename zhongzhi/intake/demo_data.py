@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from zhongzhi.activities.models import Activity
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.intake.meetings import MeetingRow, meeting_record
-from zhongzhi.intake.models import Channel, Meeting, Suggestion, SuggestionStatus
+from zhongzhi.intake.models import Channel, Suggestion, SuggestionStatus
 from zhongzhi.intake.services import (
     suggestion_plus_one,
     suggestion_submit,
@@ -982,7 +983,7 @@ def _meetings_create(
 ) -> int:
     created = 0
     for token, code, name, place, days_ago, rows in MEETINGS:
-        if Meeting.objects.filter(campaign=campaign, name=name).exists():
+        if Activity.objects.filter(campaign=campaign, name=name).exists():
             continue
         unit = units.get(code, campaign.owner_unit)
         held_on = max(timezone.localdate(now) - datetime.timedelta(days=days_ago), floor.date())
@@ -1000,5 +1001,5 @@ def _meetings_create(
             ],
         )
         if is_new:
-            created += Suggestion.objects.filter(meeting=meeting).count()
+            created += Suggestion.objects.filter(activity=meeting).count()
     return created

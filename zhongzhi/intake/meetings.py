@@ -1,9 +1,11 @@
-"""Meetings (座谈会) and the suggestions recorded at them.
+"""Symposiums (座谈会) and the suggestions recorded at them: the quick-entry page.
 
-A coordinator enters the meeting once (name, date, place) and then one row per
-suggestion (speaker's category, topic, text); `meeting_record` saves the meeting and
-every row through `suggestion_submit` (channel 座谈会, unit = the meeting's unit) in
-one transaction: any bad row and nothing is saved.
+A coordinator enters the symposium once (name, date, place) and then one row per
+suggestion (speaker's category, topic, text); `meeting_record` saves the symposium (an
+`activities.Activity` of the campaign's 座谈会 kind) and every row through
+`suggestion_submit` (channel 座谈会, unit = the activity's unit) in one transaction:
+any bad row and nothing is saved. Given an existing `activity` (a forum, a symposium
+recorded on the activity form), only the rows are added to it.
 """
 
 import datetime
@@ -12,17 +14,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhongzhi.campaigns.access import can_manage_campaign
+from zhongzhi.activities.models import Activity
+from zhongzhi.activities.services import symposium_kind
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
-from zhongzhi.intake.models import Channel, Meeting, Suggestion
-from zhongzhi.intake.paper_form import access_entry_campaign, entry_units
+from zhongzhi.intake.models import Channel, Suggestion
+from zhongzhi.intake.paper_form import entry_units
 from zhongzhi.intake.services import suggestion_submit
-from zhongzhi.org.access import AnyUser, visible_units
 from zhongzhi.org.models import Unit, User
 
 # Suggestions recorded at a meeting are dated from this hour of its day, a second apart
@@ -38,7 +39,7 @@ class MeetingRow:
 
 
 class MeetingEntryError(ValidationError):
-    """What is wrong with a meeting entry: `meeting` holds errors of the header fields
+    """What is wrong with a symposium entry: `meeting` holds errors of the header fields
     (keyed by field name), `rows` the ValidationError of each bad row by its index."""
 
     def __init__(
@@ -66,8 +67,10 @@ def meeting_record(
     recorded_by: User | None,
     place: str = "",
     entry_token: str = "",
-) -> tuple[Meeting, bool]:
-    """Save a meeting and its suggestions; (meeting, created).
+    activity: Activity | None = None,
+) -> tuple[Activity, bool]:
+    """Save a symposium and its suggestions; (activity, created). With `activity`, the
+    suggestions are added to it and the header arguments are not used.
 
     `entry_token` identifies one filling-in of the page: the same token sent again
     (a double click, a retried request) returns the meeting saved the first time.
@@ -77,25 +80,33 @@ def meeting_record(
     if token:
         earlier = (
             Suggestion.objects.filter(campaign=campaign, idempotency_key=_row_key(token, 0))
-            .select_related("meeting")
+            .select_related("activity")
             .first()
         )
-        if earlier is not None and earlier.meeting is not None:
-            return earlier.meeting, False
+        if earlier is not None and earlier.activity is not None:
+            return earlier.activity, False
 
-    meeting = Meeting(
-        campaign=campaign,
-        unit=unit,
-        name=name.strip(),
-        held_on=held_on,
-        place=place.strip(),
-        recorded_by=recorded_by,
-    )
+    created = activity is None
+    if activity is None:
+        meeting = Activity(
+            campaign=campaign,
+            unit=unit,
+            kind=symposium_kind(campaign),
+            name=name.strip(),
+            held_on=held_on,
+            place=place.strip(),
+            recorded_by=recorded_by,
+        )
+    else:
+        meeting = activity
+        unit, held_on = activity.unit, activity.held_on
     problems: dict[str, list[str]] = {}
     try:
         meeting.full_clean(exclude=["recorded_by"])
     except ValidationError as error:
         problems = error.message_dict
+    if meeting.campaign_id != campaign.pk:
+        problems.setdefault("name", []).append(_("这个活动不属于所选的大讨论活动。"))
     if held_on and held_on > timezone.localdate():
         problems.setdefault("held_on", []).append(_("会议日期不能晚于今天。"))
     outside_campaign = not campaign.includes_unit(unit)
@@ -110,11 +121,14 @@ def meeting_record(
     if problems:
         raise MeetingEntryError(problems)
 
-    meeting.save()
+    if created:
+        meeting.save()
     first = timezone.make_aware(datetime.datetime.combine(held_on, _FIRST_SPEAKER_AT))
     now = timezone.now()
+    # Rows added to an activity later list after those it has.
+    said_before = 0 if created else meeting.suggestions.count()
     row_errors: dict[int, ValidationError] = {}
-    for index, row in enumerate(rows):
+    for index, row in enumerate(rows, start=said_before):
         try:
             suggestion_submit(
                 campaign=campaign,
@@ -123,45 +137,20 @@ def meeting_record(
                 topic=row.topic,
                 category=row.category,
                 unit=unit,
-                meeting=meeting,
+                activity=meeting,
                 submitted_by=recorded_by,
                 submitted_at=min(first + datetime.timedelta(seconds=index), now),
                 idempotency_key=_row_key(token, index) if token else "",
             )
         except ValidationError as error:
-            row_errors[index] = error
+            row_errors[index - said_before] = error
     if row_errors:
         raise MeetingEntryError({}, row_errors)  # rolls the meeting back too
-    return meeting, True
+    return meeting, created
 
 
 # --- Reads ------------------------------------------------------------------------
 
 
-def campaign_meetings(user: AnyUser, campaign: Campaign) -> QuerySet[Meeting]:
-    """The campaign's meetings this user sees (all for its office, else those of units
-    in their scope), newest first, each with `suggestion_count`."""
-    meetings = Meeting.objects.filter(campaign=campaign)
-    if not can_manage_campaign(user, campaign):
-        meetings = meetings.filter(unit__in=visible_units(user))
-    return (
-        meetings.select_related("unit", "recorded_by")
-        .annotate(suggestion_count=Count("suggestions"))
-        .order_by("-held_on", "-pk")
-    )
-
-
-def access_meeting(user: AnyUser, meeting_id: int) -> Meeting:
-    """A meeting whose campaign the user may enter suggestions for, in their scope; else 404."""
-    meeting = Meeting.objects.filter(pk=meeting_id).only("campaign_id").first()
-    if meeting is None:
-        raise Http404
-    campaign = access_entry_campaign(user, meeting.campaign_id)
-    found = campaign_meetings(user, campaign).filter(pk=meeting_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def meeting_suggestions(meeting: Meeting) -> QuerySet[Suggestion]:
-    return meeting.suggestions.select_related("category", "topic").order_by("submitted_at", "pk")
+def meeting_suggestions(activity: Activity) -> QuerySet[Suggestion]:
+    return activity.suggestions.select_related("category", "topic").order_by("submitted_at", "pk")

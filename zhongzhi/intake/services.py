@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhongzhi.activities.models import Activity
 from zhongzhi.analysis.services import topic_label_set
 from zhongzhi.analysis.tasks import schedule_topic_model_retrain
 from zhongzhi.audit.models import AuditAction
@@ -23,7 +24,6 @@ from zhongzhi.intake.models import (
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
     Channel,
-    Meeting,
     PlusOne,
     Suggestion,
     SuggestionCounter,
@@ -119,7 +119,7 @@ def check_belongs_to_campaign(
     topic: Topic | None,
     category: ParticipantCategory | None,
     unit: Unit | None,
-    meeting: Meeting | None,
+    activity: Activity | None,
 ) -> None:
     if topic is not None and topic.campaign_id != campaign.pk:
         raise ValidationError({"topic": _("所选方面不属于这个活动。")})
@@ -127,8 +127,8 @@ def check_belongs_to_campaign(
         raise ValidationError({"category": _("所选群体类别不属于这个活动。")})
     if unit is not None and not campaign.includes_unit(unit):
         raise ValidationError({"unit": _("所选单位不在这个活动的范围内。")})
-    if meeting is not None and meeting.campaign_id != campaign.pk:
-        raise ValidationError({"meeting": _("所选座谈会不属于这个活动。")})
+    if activity is not None and activity.campaign_id != campaign.pk:
+        raise ValidationError({"activity": _("所选活动不属于这个大讨论活动。")})
 
 
 def suggestion_submit(
@@ -140,7 +140,7 @@ def suggestion_submit(
     topic: Topic | None = None,
     category: ParticipantCategory | None = None,
     unit: Unit | None = None,
-    meeting: Meeting | None = None,
+    activity: Activity | None = None,
     submitter_name: str = "",
     submitter_phone: str = "",
     anonymous: bool = False,
@@ -162,13 +162,13 @@ def suggestion_submit(
     idempotency_key = idempotency_key.strip()[:80]
     if channel not in _CHANNELS:
         raise ValidationError({"channel": _("未知的渠道。")})
-    check_belongs_to_campaign(campaign, topic, category, unit, meeting)
+    check_belongs_to_campaign(campaign, topic, category, unit, activity)
     # Only the relations given: setting one to None costs as much as setting it.
     given = {
         "topic": topic,
         "category": category,
         "unit": unit,
-        "meeting": meeting,
+        "activity": activity,
         "submitted_by": submitted_by,
     }
     suggestion = Suggestion(
@@ -207,7 +207,7 @@ def _insert(suggestion: Suggestion, number: int | None) -> Suggestion:
     for _attempt in range(5):
         suggestion.receipt_code = new_receipt_code()
         # The counter's update and the INSERT commit together, or neither does; inside
-        # a caller's transaction (a batch, a meeting) a savepoint keeps that
+        # a caller's transaction (a batch, an activity) a savepoint keeps that
         # transaction usable when the insert fails.
         try:
             if one_statement:
@@ -304,7 +304,7 @@ _CREATE_COUNTER = (
 
 
 def _check_choices_still_exist(suggestion: Suggestion) -> None:
-    """A topic, category, unit or meeting deleted since the form (or the cached choices,
+    """A topic, category, unit or activity deleted since the form (or the cached choices,
     ``campaigns.selectors.campaign_choices``) offered it: a clear error, not a retry."""
     chosen = (
         ("topic", Topic, suggestion.topic_id, _("所选方面已被删除，请刷新页面后重新选择。")),
@@ -316,10 +316,10 @@ def _check_choices_still_exist(suggestion: Suggestion) -> None:
         ),
         ("unit", Unit, suggestion.unit_id, _("所选单位已被删除，请刷新页面后重新选择。")),
         (
-            "meeting",
-            Meeting,
-            suggestion.meeting_id,
-            _("所选座谈会已被删除，请刷新页面后重新选择。"),
+            "activity",
+            Activity,
+            suggestion.activity_id,
+            _("所选活动已被删除，请刷新页面后重新选择。"),
         ),
     )
     for field, model, pk, message in chosen:
