@@ -31,12 +31,16 @@ def test_a_campaign_starts_with_the_seven_kinds_and_a_template_may_add_its_own(
     w: World,
 ) -> None:
     kinds = activity_kinds_ensure(campaign=w.campaign)
-    assert [k.name for k in kinds] == ["座谈会", "论坛", "宣讲", "学习", "调研走访", "会议", "其他"]
+    # The seven usual kinds, then those of the "7+11" template the campaign took.
+    assert [k.name for k in kinds] == [
+        *["座谈会", "论坛", "宣讲", "学习", "调研走访", "会议", "其他"],
+        *["专题座谈会", "线上意见征集"],
+    ]
     again = activity_kinds_ensure(
         campaign=w.campaign, names=[("座谈会", BaseKind.SYMPOSIUM), ("专题党课", BaseKind.LECTURE)]
     )
     assert [k.name for k in again][-1] == "专题党课"
-    assert ActivityKind.objects.filter(campaign=w.campaign).count() == 8
+    assert ActivityKind.objects.filter(campaign=w.campaign).count() == 10
     with pytest.raises(ValidationError):
         activity_kinds_ensure(campaign=w.campaign, names=[("乱填", "nonsense")])
 

@@ -42,6 +42,7 @@ SEVEN_ELEVEN = Blueprint(
     name="“7+11”意见征集（八大关街道）",
     description="邀请7类群体，围绕11个方面召开专题座谈会并线上征集意见，深入查找问题不足。",
     source="seed 004：八大关街道解放思想实行“7+11”意见征集机制",
+    activity_kinds=(("专题座谈会", "symposium"), ("线上意见征集", "other")),
     categories=(
         CategorySpec("街道", "街道机关干部和工作人员。"),
         CategorySpec("社区工作站", "各社区工作站（社区党委、居委会）的工作人员。"),
@@ -308,6 +309,12 @@ THREE_STAGE = Blueprint(
     source="seed 003：晋城市新一轮思想解放大讨论活动（第一阶段）综述",
     # "12个督导组对97个单位进行督导": the office adds each group's members and units.
     supervision_groups=tuple(f"第{number}督导组" for number in CHINESE_NUMBERS),
+    activity_kinds=(
+        ("集中学习", "study"),
+        ("交流研讨", "symposium"),
+        ("课题调研", "research_visit"),
+        ("主题演讲比赛", "other"),
+    ),
     stages=(
         StageSpec(
             "宣传发动",
@@ -438,6 +445,11 @@ FOUR_STAGE = Blueprint(
     name="四阶段实施方案（斜塘街道）",
     description="按强化宣传发动、深化学习讨论、注重实践转化、坚持久久为功四个阶段推进，每项工作任务明确牵头单位。",
     source="seed 001：斜塘街道解放思想大讨论活动实施方案",
+    activity_kinds=(
+        ("党工委中心组学习会", "study"),
+        ("“解放思想大讨论”论坛", "forum"),
+        ("读书调研", "research_visit"),
+    ),
     stages=(
         StageSpec("强化宣传发动", "形成广泛思想共识。", share=31),
         StageSpec("深化学习讨论", "兴起干部群众共同参与热潮。", share=137),
@@ -651,6 +663,11 @@ FIVE_TWELVE_N = Blueprint(
     description="“5对照”讨论查摆差距、12个专项攻坚队主题讨论、N个系列座谈讨论，推动思想深解放；"
     "可与阶段模板一起套用。",
     source="seed 002：沈阳市辽中区以解放思想激活振兴发展内生动力",
+    activity_kinds=(
+        ("“5对照”讨论查摆", "meeting"),
+        ("攻坚队主题讨论", "meeting"),
+        ("系列座谈会", "symposium"),
+    ),
     plan_items=(
         *(
             PlanItemSpec(

@@ -64,6 +64,9 @@ class Blueprint:
     # Supervision groups the template's campaign has, by name: the office adds their
     # members and units (seed 003's twelve groups).
     supervision_groups: tuple[str, ...] = ()
+    # Kinds of activity the template's plan holds, as (name, base kind) pairs
+    # (`activities.BaseKind` values): the activities app adds them to the campaign's.
+    activity_kinds: tuple[tuple[str, str], ...] = ()
 
 
 def split_period(
