@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, PlanItem, Stage, Topic
 from zhongzhi.org.models import Unit, User
-from zhongzhi.rectification.models import EvidenceKind
+from zhongzhi.rectification.models import StoredFile
 
 DEFAULT_MAX_ATTENDANCE = 500
 
@@ -144,9 +144,9 @@ class FileRole(models.TextChoices):
     MINUTES = "minutes", _("会议纪要")
 
 
-class ActivityFile(models.Model):
-    """A photo or the minutes of an activity, checked by content like rectification's
-    evidence (`rectification.services.evidence.evidence_prepare`)."""
+class ActivityFile(StoredFile):
+    """A photo or the minutes of an activity, checked and stored as rectification's
+    evidence is (`rectification.services.evidence`)."""
 
     activity = models.ForeignKey(
         Activity,
@@ -155,12 +155,8 @@ class ActivityFile(models.Model):
         related_name="files",
     )
     role = models.CharField(_("用途"), max_length=10, choices=FileRole.choices)
-    kind = models.CharField(_("类型"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("文件"), upload_to="activities/%Y/%m/")
     preview = models.FileField(_("缩略图"), upload_to="activities/previews/%Y/%m/", blank=True)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("文件格式"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(
         User, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -170,9 +166,6 @@ class ActivityFile(models.Model):
         verbose_name = _("活动材料")
         verbose_name_plural = _("活动材料")
         ordering = ["activity", "role", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ActivitySettings(models.Model):

@@ -9,14 +9,11 @@ or category of another campaign, a file that is not a photo, PDF or Office docum
 """
 
 import datetime
-import logging
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -39,10 +36,10 @@ from zhongzhi.rectification.models import EvidenceKind
 from zhongzhi.rectification.services.evidence import (
     EvidenceRefused,
     PreparedEvidence,
+    evidence_discard,
     evidence_prepare,
+    evidence_store,
 )
-
-logger = logging.getLogger(__name__)
 
 # The kinds every campaign starts with: (name, base kind).
 DEFAULT_KINDS: tuple[tuple[str, str], ...] = (
@@ -211,16 +208,21 @@ def activity_save(
         for category, count in attendance.items()
         if count > 0
     )
-    _store_files(activity, prepared, actor)
-    audit_record(
-        action=AuditAction.ACTIVITY_SAVE,
-        target=activity,
-        actor=actor,
-        campaign=campaign,
-        unit=unit,
-        before=before,
-        after=_snapshot(activity) | {"created": creating, "files_added": len(prepared)},
-    )
+    stored = _store_files(activity, prepared, actor)
+    try:
+        ActivityFile.objects.bulk_create(stored)
+        audit_record(
+            action=AuditAction.ACTIVITY_SAVE,
+            target=activity,
+            actor=actor,
+            campaign=campaign,
+            unit=unit,
+            before=before,
+            after=_snapshot(activity) | {"created": creating, "files_added": len(prepared)},
+        )
+    except BaseException:
+        evidence_discard(stored)
+        raise
     return activity
 
 
@@ -259,36 +261,14 @@ def _prepare_files(
 
 def _store_files(
     activity: Activity, prepared: Sequence[tuple[str, PreparedEvidence]], actor: User
-) -> None:
-    """Write the checked files (every check has passed by now) and their rows; if
-    storage or the rows fail, what was written is removed and the activity not saved."""
-    stored: list[ActivityFile] = []
+) -> list[ActivityFile]:
+    """Write the checked files (every check has passed by now) to storage; the rows,
+    returned unsaved, are the caller's to save or, if the activity then fails, to
+    discard with their files (`evidence_discard`)."""
     try:
-        for role, item in prepared:
-            row = ActivityFile(
-                activity=activity,
-                role=role,
-                kind=item.type.kind,
-                original_name=item.name,
-                content_type=item.type.content_type,
-                size=len(item.data),
-                uploaded_by=actor,
-            )
-            stored.append(row)
-            stem = uuid.uuid4().hex
-            row.file.save(f"{stem}{item.type.extension}", ContentFile(item.data), save=False)
-            if item.preview is not None:
-                row.preview.save(f"{stem}.jpg", ContentFile(item.preview), save=False)
-        ActivityFile.objects.bulk_create(stored)
-    except Exception:
-        logger.exception("activity files could not be stored")
-        for row in stored:
-            for field_file in (row.file, row.preview):
-                if field_file and field_file.name:
-                    try:
-                        field_file.storage.delete(field_file.name)
-                    except Exception:
-                        logger.exception("could not remove %s", field_file.name)
-        raise ValidationError(
-            {"photos": _("活动材料保存失败，活动没有保存。请稍后再试。")}
-        ) from None
+        rows = evidence_store([item for _role, item in prepared], ActivityFile)
+    except EvidenceRefused as refused:
+        raise ValidationError({"photos": refused.messages}) from None
+    for row, (role, _item) in zip(rows, prepared, strict=True):
+        row.activity, row.role, row.uploaded_by = activity, role, actor
+    return rows
