@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
@@ -22,7 +23,6 @@ from zhongzhi.campaigns.access import access_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core import clock
 from zhongzhi.core.auth import signed_in_user
-from zhongzhi.core.downloads import offer_download
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.responses import xlsx_response
 from zhongzhi.essays import selectors, services
@@ -31,9 +31,8 @@ from zhongzhi.essays.exports import essay_ledger_workbook
 from zhongzhi.essays.forms import DueForm, EssayForm, FromAccountsForm, MarkForm
 from zhongzhi.essays.imports import import_writers, writer_template_workbook
 from zhongzhi.essays.models import Essay, EssayAssignment
-from zhongzhi.org.forms import WorkbookUploadForm
+from zhongzhi.org.import_pages import campaign_import_page
 from zhongzhi.org.models import Unit
-from zhongzhi.org.xlsx_import import WorkbookError
 from zhongzhi.rectification.views_evidence import stream_file
 
 PAGE_SIZE = 100
@@ -201,33 +200,17 @@ def writers_template(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def writers_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _office_campaign(request, campaign_id)
-    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"campaign": campaign, "form": form}
-    if request.method == "GET":
-        return render(request, "essays/import.html", context)
-    if not form.is_valid():
-        return render(request, "essays/import.html", context, status=400)
-    user = signed_in_user(request)
-    try:
-        result = import_writers(
-            workbook=form.cleaned_data["file"].read(), campaign=campaign, actor=user
-        )
-    except WorkbookError as error:
-        form.add_error("file", str(error))
-        return render(request, "essays/import.html", context, status=400)
-    if not result.ok:
-        context["result"] = result
-        if result.marked_workbook:
-            context["marked_token"] = offer_download(
-                user=user,
-                content=result.marked_workbook,
-                filename="心得体会撰写人导入-错误标注.xlsx",
-            )
-        return render(request, "essays/import.html", context, status=400)
-    messages.success(
-        request, _("导入成功：添加了 %(count)d 名撰写人。") % {"count": result.created}
+    return campaign_import_page(
+        request,
+        campaign,
+        importer=import_writers,
+        template_name="essays/import.html",
+        marked_filename="心得体会撰写人导入-错误标注.xlsx",
+        success=lambda result: (
+            _("导入成功：添加了 %(count)d 名撰写人。") % {"count": result.created}
+        ),
+        done_url=reverse("essays:overview", args=[campaign.pk]),
     )
-    return redirect("essays:overview", campaign_id=campaign.pk)
 
 
 @login_required

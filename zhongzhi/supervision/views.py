@@ -8,17 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from zhongzhi.campaigns.access import access_campaign, visible_campaigns
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.auth import signed_in_user
-from zhongzhi.core.downloads import offer_download
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.responses import xlsx_response
-from zhongzhi.org.forms import WorkbookUploadForm
-from zhongzhi.org.xlsx_import import WorkbookError
+from zhongzhi.org.import_pages import campaign_import_page
 from zhongzhi.rectification.views_evidence import PREVIEW_TYPE, stream_file
 from zhongzhi.supervision import exports, selectors, services
 from zhongzhi.supervision.access import (
@@ -205,31 +204,17 @@ def groups_template(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def groups_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _office_campaign(request, campaign_id)
-    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"campaign": campaign, "form": form}
-    if request.method == "GET":
-        return render(request, "supervision/import.html", context)
-    if not form.is_valid():
-        return render(request, "supervision/import.html", context, status=400)
-    user = signed_in_user(request)
-    try:
-        result = import_groups(
-            workbook=form.cleaned_data["file"].read(), campaign=campaign, actor=user
-        )
-    except WorkbookError as error:
-        form.add_error("file", str(error))
-        return render(request, "supervision/import.html", context, status=400)
-    if not result.ok:
-        context["result"] = result
-        if result.marked_workbook:
-            context["marked_token"] = offer_download(
-                user=user, content=result.marked_workbook, filename="督导组导入-错误标注.xlsx"
-            )
-        return render(request, "supervision/import.html", context, status=400)
-    messages.success(
-        request, _("导入成功：设置了 %(count)d 个督导组。") % {"count": result.created}
+    return campaign_import_page(
+        request,
+        campaign,
+        importer=import_groups,
+        template_name="supervision/import.html",
+        marked_filename="督导组导入-错误标注.xlsx",
+        success=lambda result: (
+            _("导入成功：设置了 %(count)d 个督导组。") % {"count": result.created}
+        ),
+        done_url=reverse("supervision:overview", args=[campaign.pk]),
     )
-    return redirect("supervision:overview", campaign_id=campaign.pk)
 
 
 @login_required
