@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.conftest import World
+from tests.factories import UserFactory
 from zhongzhi.campaigns.models import ParticipantCategory, Topic
 from zhongzhi.core import clock
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
@@ -112,3 +113,12 @@ def test_who_reaches_the_dashboard(world: World) -> None:
     for user in [world.office, world.leader, world.jinkoulu_coordinator, world.supervisor]:
         assert world.client_for(user).get(url).status_code == 200, user.username
     assert Client().get(url).status_code == 302
+
+
+def test_the_nav_leads_to_the_dashboard_of_each_campaign(world: World) -> None:
+    office = world.client_for(world.office)
+    page = office.get(reverse("reports:home"), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("reports:dashboard", args=[world.campaign.pk])
+    assert f'href="{reverse("reports:home")}"' in page.content.decode()
+    nobody = world.client_for(UserFactory())
+    assert "您还没有参与任何活动" in nobody.get(reverse("reports:home")).content.decode()
