@@ -34,6 +34,10 @@ SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
         "从给定的消息文件生成任意规模的建议（如 151,681 条），用于压测和大规模演示。",
         "generate_suggestions",
     ),
+    "briefing": (
+        "生成某一时间段的工作简报（Word，可加 PDF）；--issue 签发并编入期号。",
+        "briefing",
+    ),
     "deadlines": (
         "检查整改时限：标记即将到期和逾期、逐级督办、提醒超时签收（后台每天自动运行）。",
         "rectification_deadlines",

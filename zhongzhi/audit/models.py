@@ -86,6 +86,8 @@ class AuditAction(models.TextChoices):
     # Activities (activities.services)
     ACTIVITY_SAVE = "activity.save", _("记录活动")
     ACTIVITY_SETTINGS = "activity.settings", _("修改活动设置")
+    # The Word briefing (reports.services)
+    BRIEFING_ISSUE = "briefing.issue", _("签发工作简报")
 
 
 class AuditEntry(models.Model):

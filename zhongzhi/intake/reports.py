@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,13 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from zhongzhi.campaigns.models import Campaign, ParticipantCategory, Topic
 from zhongzhi.core import clock
 from zhongzhi.intake.access import campaign_suggestions
-from zhongzhi.intake.models import Channel
+from zhongzhi.intake.models import Channel, Suggestion
 from zhongzhi.org.access import AnyUser
 from zhongzhi.reports.registry import (
+    BriefingPart,
+    Chart,
+    Heading,
     Ledger,
     Panel,
     PanelData,
+    PartDraft,
+    Period,
     Series,
+    register_briefing_part,
     register_ledger,
     register_panel,
 )
@@ -50,6 +56,13 @@ def _by_day(user: AnyUser, campaign: Campaign) -> PanelData:
     """Suggestions a day by channel over the last 30 days of the campaign so far."""
     last = min(clock.today(), campaign.end_date)
     first = max(campaign.start_date, last - datetime.timedelta(days=DAYS_SHOWN - 1))
+    return _daily(user, campaign, first, last)
+
+
+def _daily(
+    user: AnyUser, campaign: Campaign, first: datetime.date, last: datetime.date
+) -> PanelData:
+    """Suggestions a day by channel from `first` to `last`."""
     days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
     bounds = [_day_start(day) for day in [*days, last + datetime.timedelta(days=1)]]
     # One small query a day, each a range of the (campaign, submitted_at, channel) index:
@@ -74,16 +87,25 @@ def _by_day(user: AnyUser, campaign: Campaign) -> PanelData:
     )
 
 
+def _in_period(user: AnyUser, campaign: Campaign, period: Period | None) -> QuerySet[Suggestion]:
+    scope = campaign_suggestions(user, campaign)
+    if period is None:
+        return scope
+    start, end = period.bounds()
+    return scope.filter(submitted_at__gte=start, submitted_at__lt=end)
+
+
 def _by_field(
     user: AnyUser,
     campaign: Campaign,
     model: type[Topic | ParticipantCategory],
     field: str,
     none_label: str,
+    period: Period | None = None,
 ) -> PanelData:
     """Counted by the key alone (no join over every suggestion), named afterwards."""
     counts = dict(
-        campaign_suggestions(user, campaign).values_list(field).annotate(n=Count("pk")).order_by()
+        _in_period(user, campaign, period).values_list(field).annotate(n=Count("pk")).order_by()
     )
     named = [
         (item.name, counts[item.pk])
@@ -99,9 +121,9 @@ def _by_field(
     )
 
 
-def _by_unit(user: AnyUser, campaign: Campaign) -> PanelData:
+def _by_unit(user: AnyUser, campaign: Campaign, period: Period | None = None) -> PanelData:
     rows = list(
-        campaign_suggestions(user, campaign)
+        _in_period(user, campaign, period)
         .values_list("unit__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "unit__name")
@@ -165,3 +187,55 @@ register_panel(
     )
 )
 register_panel(Panel("intake.by_unit", _("按单位（前 15 位）"), _by_unit, order=50))
+
+
+# --- briefing -----------------------------------------------------------------------------
+
+
+def _received(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
+    """数据统计: what came in during the period, by channel, topic and unit, and the total
+    so far; counted by the same functions as the dashboard's panels."""
+    in_period = _in_period(user, campaign, period)
+    by_channel = dict(in_period.values_list("channel").annotate(n=Count("pk")).order_by())
+    received = sum(by_channel.values())
+    total = campaign_suggestions(user, campaign).filter(submitted_at__lt=period.bounds()[1]).count()
+    figures = {"period": period.label, "n": received, "total": total}
+    if received:
+        channels = "、".join(
+            _("%(channel)s %(n)d 条") % {"channel": label, "n": by_channel[value]}
+            for value, label in Channel.choices
+            if by_channel.get(value)
+        )
+        opening = _(
+            "本期（%(period)s）共收到意见建议 %(n)d 条，其中%(channels)s。"
+            "活动开展以来累计收到 %(total)d 条。"
+        ) % {**figures, "channels": channels}
+    else:
+        opening = (
+            _("本期（%(period)s）没有收到新的意见建议，活动开展以来累计收到 %(total)d 条。")
+            % figures
+        )
+    draft = PartDraft(paragraphs=[opening])
+    if not received:
+        return draft
+    units = _by_unit(user, campaign, period)
+    if units.labels:
+        top = "、".join(
+            _("%(unit)s（%(n)d 条）") % {"unit": name, "n": n}
+            for name, n in zip(units.labels[:5], units.series[0].values[:5], strict=True)
+        )
+        draft.paragraphs.append(_("收到意见建议较多的单位：%(units)s。") % {"units": top})
+    first = max(period.start, campaign.start_date)
+    last = min(period.end, campaign.end_date)
+    if first < last:
+        draft.charts.append(Chart(_("每日收到的意见建议"), _daily(user, campaign, first, last)))
+    draft.charts.append(
+        Chart(
+            _("意见建议按方面分布"),
+            _by_field(user, campaign, Topic, "topic", str(_("未确定方面")), period),
+        )
+    )
+    return draft
+
+
+register_briefing_part(BriefingPart("intake.received", Heading.FIGURES, _received, order=10))

@@ -1,26 +1,41 @@
 """Rectification's part of the reports (`zhongzhi.reports.registry`)."""
 
+from functools import partial
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhongzhi.campaigns.access import oversees_campaign
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.access import campaign_suggestions
 from zhongzhi.intake.models import SuggestionStatus
 from zhongzhi.org.access import AnyUser
-from zhongzhi.rectification.access import campaign_measures
+from zhongzhi.rectification.access import campaign_measures, campaign_problems
 from zhongzhi.rectification.models import (
     OPEN_MEASURE_STATES,
     DueState,
     EscalationLevel,
+    Evidence,
+    EvidenceKind,
     MeasureState,
     ProblemStatus,
+    Rating,
+    RatingLevel,
 )
 from zhongzhi.reports.registry import (
+    BriefingPart,
+    Chart,
+    Heading,
+    Highlight,
     Ledger,
     Panel,
     PanelData,
+    PartDraft,
+    Period,
+    Picture,
     Series,
+    register_briefing_part,
     register_ledger,
     register_panel,
 )
@@ -133,3 +148,152 @@ def _laggards(user: AnyUser, campaign: Campaign) -> PanelData:
 register_panel(Panel("rectification.funnel", _("从收到到评价"), _funnel, order=60))
 register_panel(Panel("rectification.measures", _("整改措施"), _measures, order=70))
 register_panel(Panel("rectification.laggards", _("逾期最多的单位"), _laggards, order=80))
+
+
+# --- briefing -----------------------------------------------------------------------------
+
+CASES_OFFERED = 20
+
+
+def _figures(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
+    start, end = period.bounds()
+    problems = campaign_problems(user, campaign).aggregate(
+        new=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+    )
+    measures = campaign_measures(user, campaign).aggregate(
+        new=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        verified=Count("pk", filter=Q(verified_at__gte=start, verified_at__lt=end)),
+    )
+    now = dict(zip(*_now(user, campaign), strict=True))
+    ratings = _ratings(user, campaign)
+    paragraphs = [
+        _(
+            "本期新立整改问题 %(problems)d 个、整改措施 %(measures)d 项，核验通过 %(verified)d 项，"
+            "销号问题 %(closed)d 个。目前整改中的措施 %(open)d 项，其中即将到期 %(due_soon)d 项、"
+            "已逾期 %(overdue)d 项、挂牌督办 %(listed)d 项；累计核验通过 %(all_verified)d 项。"
+        )
+        % {
+            "problems": problems["new"],
+            "measures": measures["new"],
+            "verified": measures["verified"],
+            "closed": problems["closed"],
+            "open": now["open"],
+            "due_soon": now["due_soon"],
+            "overdue": now["overdue"],
+            "listed": now["listed"],
+            "all_verified": now["verified"],
+        }
+    ]
+    if ratings["all"]:
+        paragraphs.append(
+            _(
+                "群众对答复累计评价 %(all)d 次，其中满意 %(satisfied)d 次、基本满意 %(fairly)d 次、"
+                "不满意 %(dissatisfied)d 次，满意率 %(rate)s。"
+            )
+            % {**ratings, "rate": f"{100 * ratings['satisfied'] / ratings['all']:.1f}%"}
+        )
+    return PartDraft(
+        paragraphs=paragraphs,
+        charts=[Chart(_("从收到到评价"), _funnel(user, campaign))],
+    )
+
+
+def _now(user: AnyUser, campaign: Campaign) -> tuple[list[str], list[int]]:
+    """The measures panel's figures by key (the same count as the dashboard's)."""
+    data = _measures(user, campaign)
+    return ["open", "due_soon", "overdue", "listed", "verified"], data.series[0].values
+
+
+def _ratings(user: AnyUser, campaign: Campaign) -> dict[str, int]:
+    ratings = Rating.objects.filter(campaign=campaign)
+    if not oversees_campaign(user, campaign):
+        ratings = ratings.filter(suggestion__in=campaign_suggestions(user, campaign).values("pk"))
+    return ratings.aggregate(
+        all=Count("pk"),
+        satisfied=Count("pk", filter=Q(level=RatingLevel.SATISFIED)),
+        fairly=Count("pk", filter=Q(level=RatingLevel.FAIRLY)),
+        dissatisfied=Count("pk", filter=Q(level=RatingLevel.DISSATISFIED)),
+    )
+
+
+def _laggard_units(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
+    data = _laggards(user, campaign)
+    if not data.labels:
+        return PartDraft(paragraphs=[str(_("目前没有逾期的整改措施。"))])
+    named = "、".join(
+        _("%(unit)s（%(n)d 项）") % {"unit": name, "n": n}
+        for name, n in zip(data.labels, data.series[0].values, strict=True)
+    )
+    return PartDraft(
+        paragraphs=[_("整改措施逾期较多的单位：%(units)s。") % {"units": named}],
+        charts=[Chart(_("逾期整改措施最多的单位"), data)],
+    )
+
+
+def _read(stored: Evidence) -> bytes:
+    with (stored.preview or stored.file).open("rb") as handle:
+        return handle.read()
+
+
+def _cases(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
+    """Problems closed in the period, with the first and last photo of their measures'
+    evidence as before and after, for the office to choose as 典型做法."""
+    start, end = period.bounds()
+    closed = list(
+        campaign_problems(user, campaign)
+        .filter(status=ProblemStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)
+        .select_related("unit")
+        .order_by("-closed_at")[:CASES_OFFERED]
+    )
+    photos: dict[int, list[Evidence]] = {}
+    for photo in (
+        Evidence.objects.filter(kind=EvidenceKind.IMAGE, update__measure__problem__in=closed)
+        .order_by("update__at", "pk")
+        .select_related("update__measure")
+    ):
+        photos.setdefault(photo.update.measure.problem_id, []).append(photo)
+    highlights = []
+    for problem in closed:
+        shown = photos.get(problem.pk, [])
+        pictures: tuple[Picture, ...] = ()
+        if len(shown) >= 2:
+            first, last = shown[0], shown[-1]
+            pictures = (
+                Picture(_("整改前"), partial(_read, first)),
+                Picture(_("整改后"), partial(_read, last)),
+            )
+        elif shown:
+            pictures = (Picture(_("整改后"), partial(_read, shown[0])),)
+        highlights.append(
+            Highlight(
+                key=f"case:{problem.pk}",
+                kind=_("整改案例"),
+                title=problem.title,
+                unit=problem.unit.name,
+                text=problem.answer or problem.description,
+                pictures=pictures,
+            )
+        )
+    return PartDraft(highlights=highlights)
+
+
+def _next(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
+    now = dict(zip(*_now(user, campaign), strict=True))
+    paragraphs = []
+    if now["overdue"]:
+        paragraphs.append(
+            _("督促已逾期的 %(overdue)d 项整改措施限期办结，对挂牌督办的 %(listed)d 项跟踪问效。")
+            % now
+        )
+    if now["due_soon"]:
+        paragraphs.append(_("提醒责任单位按时完成即将到期的 %(due_soon)d 项整改措施。") % now)
+    return PartDraft(paragraphs=paragraphs)
+
+
+register_briefing_part(BriefingPart("rectification.figures", Heading.FIGURES, _figures, order=30))
+register_briefing_part(BriefingPart("rectification.cases", Heading.PRACTICE, _cases, order=30))
+register_briefing_part(
+    BriefingPart("rectification.laggards", Heading.PROBLEMS, _laggard_units, order=10)
+)
+register_briefing_part(BriefingPart("rectification.next", Heading.NEXT, _next, order=20))

@@ -1,5 +1,5 @@
-"""What every app reports, in one registry: its ledgers (台账) now; its figures for
-the dashboards and its sections of the briefing as they come.
+"""What every app reports, in one registry: its ledgers (台账), its figures for the
+dashboards (panels) and its parts of the Word briefing (工作简报).
 
 An app declares its part in its own ``reports.py``::
 
@@ -13,10 +13,14 @@ view scopes the rows to the viewer, takes the list's filters and runs a backgrou
 job when the ledger is large).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.org.access import AnyUser
@@ -102,3 +106,99 @@ def panels() -> list[Panel]:
 
 def panel(key: str) -> Panel | None:
     return _PANELS.get(key)
+
+
+# --- briefing parts -----------------------------------------------------------------------
+
+
+class Heading(models.TextChoices):
+    """The usual sections of a 工作简报, in their order."""
+
+    NEWS = "news", _("工作动态")
+    FIGURES = "figures", _("数据统计")
+    HOT = "hot", _("热点问题")
+    PRACTICE = "practice", _("典型做法")
+    PROBLEMS = "problems", _("存在问题")
+    NEXT = "next", _("下步打算")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a briefing covers, both included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """[midnight of the first day, midnight after the last) in the platform's time
+        zone: compared as a range of a timestamp's index, never a cast per row."""
+        after = self.end + datetime.timedelta(days=1)
+        return (
+            timezone.make_aware(datetime.datetime.combine(self.start, datetime.time())),
+            timezone.make_aware(datetime.datetime.combine(after, datetime.time())),
+        )
+
+    @property
+    def label(self) -> str:
+        return _("%(m1)d月%(d1)d日至%(m2)d月%(d2)d日") % {
+            "m1": self.start.month,
+            "d1": self.start.day,
+            "m2": self.end.month,
+            "d2": self.end.day,
+        }
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str | Promise
+    data: PanelData
+
+
+@dataclass(frozen=True)
+class Picture:
+    caption: str | Promise  # 整改前 / 整改后 …
+    read: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Something the office may choose for 典型做法: an excellent idea, an excellent
+    essay, a closed case with its before and after."""
+
+    key: str  # "<kind>:<id>", stable: the office's choice is kept by it
+    kind: str | Promise
+    title: str
+    unit: str
+    text: str
+    pictures: tuple[Picture, ...] = ()
+
+
+@dataclass
+class PartDraft:
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BriefingPart:
+    key: str  # "<app>.<what>"
+    heading: Heading
+    # The part drafted from the data of the period, as this author sees the campaign.
+    draft: Callable[[AnyUser, Campaign, Period], PartDraft]
+    order: int = 100
+
+
+_PARTS: dict[str, BriefingPart] = {}
+
+
+def register_briefing_part(part: BriefingPart) -> BriefingPart:
+    if part.key in _PARTS:
+        raise ValueError(f"briefing part {part.key!r} is registered twice")
+    _PARTS[part.key] = part
+    return part
+
+
+def briefing_parts() -> list[BriefingPart]:
+    headings = list(Heading)
+    return sorted(_PARTS.values(), key=lambda p: (headings.index(p.heading), p.order, p.key))

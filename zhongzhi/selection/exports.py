@@ -14,7 +14,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -22,10 +21,10 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from zhongzhi.campaigns.exports import HEADER_FILL, HEADER_FONT
+from zhongzhi.core.word import set_font
 from zhongzhi.selection.models import RoundEntry, SelectionRound
 
 WORD_TEXT_LIMIT = 300  # characters of an idea's text in the leaders' list
-FONT = "宋体"
 
 
 def rank_label(entry: RoundEntry) -> str:
@@ -111,23 +110,6 @@ def results_workbook(selection_round: SelectionRound, entries: Sequence[RoundEnt
 # --- Word -----------------------------------------------------------------------------
 
 
-def _set_font(style_or_run: object, size: float | None = None, bold: bool | None = None) -> None:
-    font = style_or_run.font  # type: ignore[attr-defined]
-    font.name = FONT
-    if size is not None:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    # Word takes Chinese text's font from the East Asian slot, which font.name leaves.
-    element = style_or_run.element  # type: ignore[attr-defined]
-    properties = element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = properties.makeelement(qn("w:rFonts"), {})
-        properties.append(fonts)
-    fonts.set(qn("w:eastAsia"), FONT)
-
-
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= WORD_TEXT_LIMIT else text[:WORD_TEXT_LIMIT] + "…"
@@ -135,7 +117,7 @@ def _short(text: str) -> str:
 
 def results_document(selection_round: SelectionRound, entries: Sequence[RoundEntry]) -> bytes:
     document = Document()
-    _set_font(document.styles["Normal"], size=10.5)
+    set_font(document.styles["Normal"], size=10.5)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
@@ -144,9 +126,7 @@ def results_document(selection_round: SelectionRound, entries: Sequence[RoundEnt
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(
-        title.add_run(_("%(name)s 金点子评选结果") % {"name": selection_round.name}), 18, True
-    )
+    set_font(title.add_run(_("%(name)s 金点子评选结果") % {"name": selection_round.name}), 18, True)
     campaign = selection_round.campaign
     chosen = sum(1 for entry in entries if entry.chosen)
     lines = [
@@ -161,7 +141,7 @@ def results_document(selection_round: SelectionRound, entries: Sequence[RoundEnt
     for line in lines:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(2)
-        _set_font(paragraph.add_run(line))
+        set_font(paragraph.add_run(line))
 
     headers = [
         _("名次"),
@@ -178,7 +158,7 @@ def results_document(selection_round: SelectionRound, entries: Sequence[RoundEnt
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.width = width
-        _set_font(cell.paragraphs[0].add_run(text), bold=True)
+        set_font(cell.paragraphs[0].add_run(text), bold=True)
     yes = _("是")
     for entry in entries:
         suggestion = entry.suggestion
@@ -197,12 +177,12 @@ def results_document(selection_round: SelectionRound, entries: Sequence[RoundEnt
         for cell, value, width in zip(cells, values, widths, strict=True):
             cell.width = width
             if value is not None:
-                _set_font(cell.paragraphs[0].add_run(value), bold=entry.chosen or None)
+                set_font(cell.paragraphs[0].add_run(value), bold=entry.chosen or None)
         idea = cells[2].paragraphs[0]
         if suggestion.title:
-            _set_font(idea.add_run(suggestion.title), bold=True)
+            set_font(idea.add_run(suggestion.title), bold=True)
             idea = cells[2].add_paragraph()
-        _set_font(idea.add_run(_short(suggestion.text)))
+        set_font(idea.add_run(_short(suggestion.text)))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
