@@ -28,6 +28,9 @@ for the measures under way. `--fresh` builds it again. Then:
   and the coordinator: counted afresh (the cache emptied before every request) and with
   its figures cached (at most a minute old, as most requests find them); beside it every
   registered panel's figures counted without a page.
+* **the weekly briefing** (`reports.services`, issue 16: under 15 s): the office drafts
+  the campaign's last week with suggestions and issues it (parts, charts, docx), `--runs`
+  times; beside it the parts' counts alone.
 * **the measure ledger** of all measures as the office exports it
   (`rectification.exports.measures_workbook`), `--runs` times, beside a floor: the
   same rows as plain values (one `values_list`) into openpyxl's write-only sheet, no
@@ -419,6 +422,58 @@ def _time_dashboard_as(kind: str, campaign: Any, name: str, args: argparse.Names
     return rows
 
 
+BRIEFING_TARGET_S = 15.0
+
+
+def time_briefing(kind: str, campaign: Any, args: argparse.Namespace) -> list[Row]:
+    """The weekly briefing (issue 16: under 15 s): the office drafts the week that ends
+    on the campaign's last day with suggestions and issues it (every part drafted, six
+    charts drawn, the docx made and stored); beside it the parts' counts alone."""
+    import datetime
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from zhongzhi.intake.models import Suggestion
+    from zhongzhi.org.models import User
+    from zhongzhi.reports import services
+    from zhongzhi.reports.models import Briefing
+    from zhongzhi.reports.registry import Period
+    from zhongzhi.reports.selectors import draft_briefing
+
+    office = User.objects.get(username="office")
+    last = Suggestion.objects.filter(campaign=campaign).aggregate(at=Max("submitted_at"))["at"]
+    end = min(timezone.localtime(last).date(), campaign.end_date)
+    period = Period(max(campaign.start_date, end - datetime.timedelta(days=6)), end)
+    walls: list[float] = []
+    drafts: list[float] = []
+    size = 0
+    for _run in range(args.runs):
+        started = time.perf_counter()
+        draft_briefing(office, campaign, period)
+        drafts.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        briefing = services.briefing_issue(
+            office, services.briefing_create(office, campaign, period)
+        )
+        walls.append(time.perf_counter() - started)
+        size = briefing.docx.size
+        briefing.docx.delete(save=False)
+        Briefing.objects.filter(pk=briefing.pk).delete()
+    wall = statistics.median(walls)
+    row = Row(
+        "weekly briefing",
+        f"drafted and issued, {period.start:%m-%d}..{period.end:%m-%d} as the office",
+        f"{wall:.2f} s",
+        f"{statistics.median(drafts):.2f} s (parts counted alone)",
+        f"< {BRIEFING_TARGET_S:.0f} s",
+        wall < BRIEFING_TARGET_S,
+        [f"runs {', '.join(f'{t:.2f}' for t in walls)} s; docx {size / 1e3:.0f} kB"],
+    )
+    print(f"[{kind}] {row.what}: {row.measured} (baseline {row.baseline}); {row.notes[0]}")
+    return [row]
+
+
 def time_ledger(kind: str, campaign: Any, args: argparse.Namespace) -> list[Row]:
     from openpyxl import Workbook, load_workbook
 
@@ -496,6 +551,8 @@ def run(kind: str, built: dict, args: argparse.Namespace) -> int:
         rows += time_ledger(kind, campaign, args)
     if "dashboard" in parts:
         rows += time_dashboard(kind, campaign, args)
+    if "briefing" in parts:
+        rows += time_briefing(kind, campaign, args)
     print(f"[{kind}] load average {os.getloadavg()[0]:.1f} at the end")
     print_table(kind, rows)
     return 0
@@ -513,7 +570,9 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="build the platform again")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--pg-prefix", default="zhongzhi_bench_rectification")
-    parser.add_argument("--only", default="pages,ledger,dashboard", help="which parts (comma list)")
+    parser.add_argument(
+        "--only", default="pages,ledger,dashboard,briefing", help="which parts (comma list)"
+    )
     args = parser.parse_args()
     if not MESSAGES.exists():
         print(f"../shared/data not found: {MESSAGES} is missing; nothing to measure.")

@@ -3,18 +3,20 @@ stand, each with its representative suggestion."""
 
 from django.utils.translation import gettext_lazy as _
 
-from zhongzhi.analysis.selectors import hot_issue_list
+from zhongzhi.analysis.selectors import HotIssueRow, hot_issue_list
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.org.access import AnyUser
 from zhongzhi.reports.registry import (
     BriefingPart,
     Chart,
     Heading,
+    Panel,
     PanelData,
     PartDraft,
     Period,
     Series,
     register_briefing_part,
+    register_panel,
 )
 
 ISSUES_SHOWN = 5
@@ -48,13 +50,24 @@ def _hot(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
         if row.representative is not None:
             line += _("如：“%(text)s”") % {"text": _quote(row.representative.text)}
         paragraphs.append(line)
-    chart = PanelData(
+    return PartDraft(paragraphs=paragraphs, charts=[Chart(_("热点问题"), _chart(rows))])
+
+
+register_briefing_part(BriefingPart("analysis.hot_issues", Heading.HOT, _hot, order=10))
+
+
+def _chart(rows: list[HotIssueRow]) -> PanelData:
+    return PanelData(
         chart="bar",
         ranked=True,
         labels=[row.issue.label for row in rows],
         series=[Series(_("意见建议"), [row.visible_members for row in rows])],
+        note="" if rows else _("分流运行后生成。"),
     )
-    return PartDraft(paragraphs=paragraphs, charts=[Chart(_("热点问题"), chart)])
 
 
-register_briefing_part(BriefingPart("analysis.hot_issues", Heading.HOT, _hot, order=10))
+def _hot_panel(user: AnyUser, campaign: Campaign) -> PanelData:
+    return _chart(hot_issue_list(user, campaign, limit=ISSUES_CHARTED))
+
+
+register_panel(Panel("analysis.hot_issues", _("热点问题（前 10 位）"), _hot_panel, order=55))

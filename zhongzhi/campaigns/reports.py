@@ -9,15 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from zhongzhi.campaigns.access import visible_plan_items
 from zhongzhi.campaigns.models import Campaign, PlanItem, PlanItemStatus, Stage
 from zhongzhi.campaigns.selectors import current_stage
+from zhongzhi.core import clock
 from zhongzhi.org.access import AnyUser
 from zhongzhi.reports.registry import (
     BriefingPart,
     Heading,
     Ledger,
+    Panel,
+    PanelData,
     PartDraft,
     Period,
+    Series,
     register_briefing_part,
     register_ledger,
+    register_panel,
 )
 
 register_ledger(
@@ -106,3 +111,29 @@ def _next(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
 
 register_briefing_part(BriefingPart("campaigns.stage", Heading.NEWS, _stage, order=10))
 register_briefing_part(BriefingPart("campaigns.next", Heading.NEXT, _next, order=10))
+
+
+def _stage_panel(user: AnyUser, campaign: Campaign) -> PanelData:
+    """The current stage's plan items by status."""
+    stages = list(Stage.objects.filter(campaign=campaign).order_by("order"))
+    stage = current_stage(stages, clock.today())
+    if stage is None:
+        return PanelData(chart="numbers", labels=[], series=[], note=_("当前不在任何阶段内。"))
+    counts = dict(
+        visible_plan_items(user, campaign)
+        .filter(stage=stage)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return PanelData(
+        chart="numbers",
+        labels=[str(label) for _value, label in PlanItemStatus.choices],
+        series=[
+            Series(_("工作任务"), [counts.get(value, 0) for value, _l in PlanItemStatus.choices])
+        ],
+        note=_("当前阶段：%(stage)s") % {"stage": stage.name},
+    )
+
+
+register_panel(Panel("campaigns.stage", _("当前阶段工作任务"), _stage_panel, order=15))

@@ -297,3 +297,30 @@ register_briefing_part(
     BriefingPart("rectification.laggards", Heading.PROBLEMS, _laggard_units, order=10)
 )
 register_briefing_part(BriefingPart("rectification.next", Heading.NEXT, _next, order=20))
+
+
+def _satisfaction(user: AnyUser, campaign: Campaign) -> PanelData:
+    """The units whose answers residents rated lowest (the share rated 满意)."""
+    ratings = Rating.objects.filter(campaign=campaign, unit__isnull=False)
+    if not oversees_campaign(user, campaign):
+        ratings = ratings.filter(suggestion__in=campaign_suggestions(user, campaign).values("pk"))
+    rows = sorted(
+        (
+            (100 * satisfied // n, name, n)
+            for name, n, satisfied in ratings.values_list("unit__name")
+            .annotate(n=Count("pk"), satisfied=Count("pk", filter=Q(level=RatingLevel.SATISFIED)))
+            .order_by()
+        ),
+    )[:LAGGARDS_SHOWN]
+    return PanelData(
+        chart="bar",
+        ranked=True,
+        labels=[
+            str(_("%(unit)s（%(n)d 次评价）") % {"unit": name, "n": n}) for _rate, name, n in rows
+        ],
+        series=[Series(_("满意率（%）"), [rate for rate, _name, _n in rows])],
+        note="" if rows else _("还没有群众评价。"),
+    )
+
+
+register_panel(Panel("rectification.satisfaction", _("满意率最低的单位"), _satisfaction, order=82))

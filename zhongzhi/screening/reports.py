@@ -1,8 +1,10 @@
 """Screening's part of the reports (`zhongzhi.reports.registry`): the period's
-decisions, counted from the audit log (each decision is one entry, with its time), and
-the excellent and adopted ideas the office may choose for the briefing."""
+decisions, counted from the audit log (each decision is one entry, with its time), the
+excellent and adopted ideas the office may choose for the briefing, and the units
+slowest to sign for their assignments."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhongzhi.audit.models import AuditAction, AuditEntry
@@ -11,15 +13,20 @@ from zhongzhi.campaigns.access import oversees_campaign
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.intake.access import campaign_suggestions
 from zhongzhi.intake.models import Suggestion, SuggestionStatus
-from zhongzhi.org.access import AnyUser
+from zhongzhi.org.access import AnyUser, visible_unit_ids
 from zhongzhi.reports.registry import (
     BriefingPart,
     Heading,
     Highlight,
+    Panel,
+    PanelData,
     PartDraft,
     Period,
+    Series,
     register_briefing_part,
+    register_panel,
 )
+from zhongzhi.screening.models import Assignment, AssignmentState
 
 IDEAS_OFFERED = 30
 SUGGESTION = target_type(Suggestion)
@@ -89,3 +96,41 @@ def _ideas(user: AnyUser, campaign: Campaign, period: Period) -> PartDraft:
 
 register_briefing_part(BriefingPart("screening.decisions", Heading.FIGURES, _screened, order=20))
 register_briefing_part(BriefingPart("screening.ideas", Heading.PRACTICE, _ideas, order=10))
+
+
+# --- dashboard panels ---------------------------------------------------------------------
+
+UNITS_SHOWN = 10
+
+
+def _late_signers(user: AnyUser, campaign: Campaign) -> PanelData:
+    """The units slowest to sign for what they were given: signed after the time to
+    sign, or still unsigned past it."""
+    assignments = Assignment.objects.filter(campaign=campaign)
+    if not oversees_campaign(user, campaign):
+        assignments = assignments.filter(unit_id__in=visible_unit_ids(user))
+    rows = list(
+        assignments.filter(
+            Q(signed_late=True) | Q(state=AssignmentState.PENDING, sign_deadline__lt=timezone.now())
+        )
+        .values_list("unit__name")
+        .annotate(
+            late=Count("pk", filter=Q(signed_late=True)),
+            waiting=Count("pk", filter=Q(state=AssignmentState.PENDING)),
+            n=Count("pk"),
+        )
+        .order_by("-n", "unit__name")[:UNITS_SHOWN]
+    )
+    return PanelData(
+        chart="bar",
+        ranked=True,
+        labels=[name for name, *_counts in rows],
+        series=[
+            Series(_("超时签收"), [late for _name, late, _w, _n in rows]),
+            Series(_("超时未签收"), [waiting for _name, _l, waiting, _n in rows]),
+        ],
+        note="" if rows else _("没有超时签收的交办。"),
+    )
+
+
+register_panel(Panel("screening.late_signers", _("签收最慢的单位"), _late_signers, order=85))
