@@ -19,6 +19,7 @@ from django.utils import timezone
 from docx import Document
 
 from tests.conftest import DemoResult, World
+from tests.factories import demo_client
 from tests.rectification.evidence_files import jpeg
 from tests.rectification.factories import problem_with_measure
 from zhongzhi.audit.models import AuditAction, AuditEntry
@@ -396,3 +397,15 @@ def test_the_dashboard_links_to_the_briefings(world: World) -> None:
         reverse("reports:dashboard", args=[world.campaign.pk])
     )
     assert reverse("reports:briefings", args=[world.campaign.pk]) in response.content.decode()
+
+
+def test_the_demo_has_last_weeks_briefing_issued_and_this_weeks_drafted(demo: DemoResult) -> None:
+    issued = Briefing.objects.get(state=BriefingState.ISSUED)
+    draft = Briefing.objects.get(state=BriefingState.DRAFT)
+    assert issued.number == 1
+    assert issued.period_end < draft.period_start
+    leader = demo_client("leader").get(reverse("reports:briefings", args=[demo.campaign.pk]))
+    page = leader.content.decode()
+    assert "第 1 期" in page and "草稿" not in page
+    office = demo_client("office").get(reverse("reports:briefing", args=[draft.pk]))
+    assert "共收到意见建议" in office.content.decode()

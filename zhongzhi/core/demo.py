@@ -26,6 +26,7 @@ from zhongzhi.intake.demo_data import demo_suggestions_create
 from zhongzhi.org import services as org_services
 from zhongzhi.org.models import Membership, Role, Unit, UnitKind, User
 from zhongzhi.rectification.demo import rectification_demo_create
+from zhongzhi.reports.demo import reports_demo_create
 from zhongzhi.research.demo import research_demo_create
 from zhongzhi.screening.demo import screening_demo_create
 from zhongzhi.supervision.demo import supervision_demo_create
@@ -152,6 +153,8 @@ def demo_create(today: datetime.date | None = None) -> DemoResult:
     research_demo_create(campaign, User.objects.get(username="office"))
     essays_demo_create(campaign, User.objects.get(username="office"))
     activities_demo_create(campaign, User.objects.get(username="office"))
+    # Last: the briefings count what the others made.
+    reports_demo_create(campaign, User.objects.get(username="office"))
     return DemoResult(
         campaign=campaign, created_units=created_units, accounts=listing, new_accounts=new_accounts
     )
