@@ -11,10 +11,13 @@ way, so that 聲控燈 finds 声控灯 and ＡＢＣ finds abc:
 
 - SQLite: a contentless FTS5 table ``intake_suggestion_fts`` (``tokenize='trigram'``)
   fed the document by triggers on ``intake_suggestion``;
-- PostgreSQL: a ``pg_trgm`` GIN index on the document expression, used by ``ILIKE``.
+- PostgreSQL: the document in a table of its own, ``intake_suggestion_search``, kept
+  by triggers, with a ``pg_trgm`` GIN index used by ``LIKE`` / ``ILIKE`` (migration
+  0013: in intake_suggestion itself, every screening decision rewrote the index).
 
-Both are made by migration 0005_search_folded_text (0002_search indexed the title
-and text unfolded). A query is split at whitespace and every term must occur (AND).
+Both are made by migrations (0005_search_folded_text, 0013 for PostgreSQL's table;
+0002_search indexed the title and text unfolded). A query is split at whitespace and
+every term must occur (AND).
 Terms of one or two characters cannot be looked up in a trigram index; on SQLite
 they fall back to a substring scan (``icontains``), on PostgreSQL the same ``ILIKE``
 runs without the index. Other databases get ``icontains`` for every term.
@@ -30,7 +33,6 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.fields import BooleanField
 
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.triage.normalise import fold_letters
@@ -41,6 +43,7 @@ MAX_TERM_LENGTH = 100
 MAX_QUERY_LENGTH = 1000  # folded at most: eight terms of 100 characters and their spaces
 
 FTS_TABLE = "intake_suggestion_fts"
+SEARCH_TABLE = "intake_suggestion_search"  # PostgreSQL's (migration 0013)
 
 
 def document_sql(row: str = "") -> str:
@@ -142,17 +145,17 @@ def _search_sqlite(queryset: QuerySet[Suggestion], terms: list[str]) -> QuerySet
 
 
 def _search_postgresql(queryset: QuerySet[Suggestion], terms: list[str]) -> QuerySet[Suggestion]:
-    # Exactly the indexed expression of 0005_search_folded_text, for the trigram index.
-    table = connections[queryset.db].ops.quote_name(Suggestion._meta.db_table)
-    document = document_sql(f"{table}.")
+    conditions = []
+    patterns = []
     for term in terms:
         # A term with no letter that has a case (Chinese, digits) matches alike either
         # way, and LIKE checks the index's candidate rows in half the time of ILIKE.
-        operator = "LIKE" if term.lower() == term.upper() else "ILIKE"
-        queryset = queryset.filter(
-            RawSQL(f"{document} {operator} %s", [_like_pattern(term)], output_field=BooleanField())
+        conditions.append(
+            "document LIKE %s" if term.lower() == term.upper() else "document ILIKE %s"
         )
-    return queryset
+        patterns.append(_like_pattern(term))
+    found = f"SELECT suggestion_id FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}"
+    return queryset.filter(pk__in=RawSQL(found, patterns))
 
 
 def ensure_search_index(using: str = "default", **kwargs: Any) -> None:
