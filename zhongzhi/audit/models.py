@@ -86,6 +86,9 @@ class AuditAction(models.TextChoices):
     # Activities (activities.services)
     ACTIVITY_SAVE = "activity.save", _("记录活动")
     ACTIVITY_SETTINGS = "activity.settings", _("修改活动设置")
+    # Open data (opendata.services)
+    PUBLISH = "opendata.publish", _("公开答复")
+    UNPUBLISH = "opendata.unpublish", _("撤回公开的答复")
 
 
 class AuditEntry(models.Model):
