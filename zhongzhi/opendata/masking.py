@@ -37,11 +37,12 @@ STAR = "*"
 # Full-width ASCII (０-９, Ａ-Ｚ, －, （ …) and the ideographic space as their ASCII selves:
 # the patterns below read the translated text, the stars go into the original one.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-# What may stand between the digits of one number: 138 1234 5678, 0532-85912345,
-# 138.1234.5678, (0532)85912345.
+# What may stand between the digits of one number, up to three characters of it: 138 1234
+# 5678, 138 - 1234 - 5678, 0532-85912345, 138.1234.5678, (0532)85912345. Not a line break:
+# dates and figures listed one a line stay apart.
 SEPARATORS = " \t-\u2010\u2011\u2012\u2013\u2014\u2015.\u00b7()"
 _SEP = re.escape(SEPARATORS)
-_RUN = re.compile(rf"[0-9](?:[{_SEP}]*[0-9])*(?P<x>[{_SEP}]*[Xx])?")
+_RUN = re.compile(rf"[0-9](?:[{_SEP}]{{0,3}}[0-9])*(?P<x>[{_SEP}]{{0,3}}[Xx])?")
 
 # What follows an amount or a count rather than a phone number.
 _UNITS = "元块角万亿千百十人户家个名位次件条项辆台套间栋幢层平米亩斤吨克里年月日号天周岁倍%％㎡"
