@@ -98,7 +98,9 @@ def planted(world: World) -> Planted:
     anonymous = answered(anonymous, world, "已联系交警处理占用消防通道的车辆。")
     merged = SuggestionFactory(campaign=campaign, text="路灯不亮，请联系139-8765-4321。")
     suggestion_decide(suggestion=merged, decision="merge", actor=world.office, merge_into=named)
-    spam = SuggestionFactory(campaign=campaign, text="加我微信 wxid_lizhi99 领红包，电话13812345678")
+    spam = SuggestionFactory(
+        campaign=campaign, text="加我微信 wxid_lizhi99 领红包，电话13812345678"
+    )
     suggestion_decide(suggestion=spam, decision="invalid", actor=world.office, reason="广告或推销")
     adopted = SuggestionFactory(
         campaign=campaign, text="楼道里的自来水管漏水，希望尽快处理。", topic=water

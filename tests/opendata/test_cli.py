@@ -37,7 +37,7 @@ def test_a_missing_campaign_is_a_clear_error_and_writes_nothing(
 
 def test_a_folder_holding_other_files_is_refused(world: World, tmp_path: Path) -> None:
     (tmp_path / "报告.docx").write_bytes(b"mine")
-    with pytest.raises(CommandError, match="不是空的（有 报告.docx 等）"):
+    with pytest.raises(CommandError, match=r"不是空的（有 报告\.docx 等）"):
         call_command("open_data", str(world.campaign.pk), "--output", str(tmp_path))
     assert [p.name for p in tmp_path.iterdir()] == ["报告.docx"]
     afile = tmp_path / "报告.docx"

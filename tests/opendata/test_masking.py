@@ -85,9 +85,7 @@ _SEPARATOR = st.sampled_from([" ", "-", "－", "　", ".", "·", "(", ")", "—"
 def mobiles(draw: st.DrawFn) -> str:
     digits = "1" + draw(st.sampled_from("3456789")) + "".join(draw(_DIGIT) for _ in range(9))
     if draw(st.booleans()):  # full-width, all or some
-        digits = "".join(
-            chr(ord(c) + 0xFEE0) if draw(st.booleans()) else c for c in digits
-        )
+        digits = "".join(chr(ord(c) + 0xFEE0) if draw(st.booleans()) else c for c in digits)
     groups = [digits[:3], digits[3:7], digits[7:]]
     return draw(_SEPARATOR).join(groups) if draw(st.booleans()) else digits
 
@@ -108,7 +106,21 @@ def landlines(draw: st.DrawFn) -> str:
 
 
 _CHINESE = st.sampled_from(
-    ["路灯", "坏了", "我叫", "电话", "联系人：", "小区", "，", "。", "号楼", "单元", "元", "年", "X"]
+    [
+        "路灯",
+        "坏了",
+        "我叫",
+        "电话",
+        "联系人：",
+        "小区",
+        "，",
+        "。",
+        "号楼",
+        "单元",
+        "元",
+        "年",
+        "X",
+    ]
 )
 _NOISE = st.text(alphabet="0123456789０１２３ -.()Xx@ab号元年月", max_size=12)
 personal_texts = st.lists(
