@@ -34,9 +34,14 @@ from collections.abc import Iterable
 NAME_MASK = "某某"
 STAR = "*"
 
-# Full-width ASCII (０-９, Ａ-Ｚ, －, （ …) and the ideographic space as their ASCII selves:
-# the patterns below read the translated text, the stars go into the original one.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width digits, letters and the separators (０-９, Ａ-Ｚ, －, （ …) and the ideographic
+# space are read as their ASCII selves: the patterns below read the text so translated
+# (character for character), the stars go into the original one. Other full-width
+# characters (，。：％) are matched as they are.
+_WIDE_THAT_MATTERS = re.compile(
+    r"[\uff08\uff09\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff41-\uff5a\u3000]"
+)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 # What may stand between the digits of one number, up to three characters of it: 138 1234
 # 5678, 138 - 1234 - 5678, 0532-85912345, 138.1234.5678, (0532)85912345. Not a line break:
 # dates and figures listed one a line stay apart.
@@ -47,14 +52,14 @@ _RUN = re.compile(rf"[0-9](?:[{_SEP}]{{0,3}}[0-9])*(?P<x>[{_SEP}]{{0,3}}[Xx])?")
 # What follows an amount or a count rather than a phone number.
 _UNITS = "元块角万亿千百十人户家个名位次件条项辆台套间栋幢层平米亩斤吨克里年月日号天周岁倍%％㎡"
 _UNIT_AFTER = re.compile(rf"\s*(?:[{_UNITS}]|公里|公斤|千米|平方|km|kg|m2|kw|kW)")
-_CURRENCY_BEFORE = re.compile(r"[¥￥$]\s*$")
+_CURRENCY_BEFORE = re.compile(r"[¥￥$＄]\s*$")
 _PHONE_WORD = re.compile(
-    r"(?:电话|手机|座机|固话|热线|联系方式|号码|tel|phone|mobile)(?:号码?)?\s*"
-    r"(?:[:：]|是|为)?\s*$",
+    r"(?:电话|手机|座机|固话|热线|联系方式|号码|tel|phone|mobile)(?:号码?)?[ \t]*"
+    r"(?:[:：]|是|为)?[ \t]*$",
     re.IGNORECASE,
 )
 _IM_WORD = re.compile(
-    r"(?:qq|扣扣|微信|weixin|wechat|vx|wx)(?:号码?|账号)?\s*(?:[:：]|是|为)?\s*$",
+    r"(?:qq|扣扣|微信|weixin|wechat|vx|wx)(?:号码?|账号)?[ \t]*(?:[:：]|是|为)?[ \t]*$",
     re.IGNORECASE,
 )
 _WECHAT_ID = re.compile(
@@ -119,6 +124,8 @@ _LABELLED = re.compile(
 _CALLED = re.compile(
     rf"(?P<lead>(?:我叫|名叫|叫做|我的名字叫)\s*)(?P<name>[{_HAN}]{{2,4}}?){_END_OF_NAME}"
 )
+# Any of the words a name may follow: a text without one has no name to look for.
+_NAME_HINT = re.compile(rf"{_LABELS}|{_SAYS}")
 _SAID = re.compile(
     rf"(?P<lead>(?:{_LABELS}|{_SAYS})\s*[:：]?\s*)"
     rf"(?P<name>{_SURNAME}[{_HAN}]{{1,2}}?){_END_OF_NAME}"
@@ -144,6 +151,8 @@ def mask_names(text: str, names: Iterable[str] = ()) -> str:
     for name in sorted({n.strip() for n in names}, key=len, reverse=True):
         if len(name) >= 2 and not any(mark in name for mark in ("某", "×", STAR)):
             text = text.replace(name, NAME_MASK)
+    if not _NAME_HINT.search(text):
+        return text
     text = _WITH_TITLE.sub(_titled, text)
     for pattern in (_LABELLED, _CALLED, _SAID):
         text = pattern.sub(_name_or_not, text)
@@ -173,11 +182,13 @@ def _number_is_personal(flat: str, start: int, end: int, digits: str, run: str) 
     if 5 <= count <= 11 and _IM_WORD.search(before):  # QQ numbers, a WeChat id of digits
         return True
     if count in (7, 8):
+        if _is_date(digits):  # 2026-10-01, even after 热线
+            return False
         if _PHONE_WORD.search(before):
             return True
         amount = _UNIT_AFTER.match(flat, end) or _CURRENCY_BEFORE.search(before)
         decimal = "." in run or "," in run
-        return not (amount or decimal or _is_date(digits))
+        return not (amount or decimal)
     return False
 
 
@@ -188,24 +199,35 @@ def _star(characters: list[str], flat: str, start: int, end: int) -> None:
             characters[i] = STAR
 
 
+def _half_width(match: re.Match[str]) -> str:
+    return " " if match[0] == "\u3000" else chr(ord(match[0]) - 0xFEE0)
+
+
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
 def mask_numbers(text: str) -> str:
     """Phone, ID-card, bank-card, QQ and WeChat numbers, e-mail addresses and plates
     starred; everything else as written."""
-    flat = text.translate(_HALF_WIDTH)
-    characters = list(text)
+    flat = _WIDE_THAT_MATTERS.sub(_half_width, text)  # one for one: positions stay
+    spans: list[tuple[int, int]] = []
     for match in _RUN.finditer(flat):
         start, end = match.span()
         end_digits = match.start("x") if match["x"] else end
         run = flat[start:end_digits]
-        digits = "".join(c for c in run if c.isascii() and c.isdigit())
+        digits = run if run.isdigit() else _NOT_DIGIT.sub("", run)
         if _number_is_personal(flat, start, end_digits, digits, run):
-            _star(characters, flat, start, end if len(digits) >= 12 else end_digits)
-    for match in _EMAIL.finditer(flat):
-        _star(characters, flat, *match.span())
-    for match in _WECHAT_ID.finditer(flat):
-        _star(characters, flat, *match.span("id"))
-    for match in _PLATE.finditer(flat):
-        _star(characters, flat, *match.span("rest"))
+            spans.append((start, end if len(digits) >= 12 else end_digits))
+    if _ASCII_LETTER.search(flat):  # e-mails, WeChat ids and plates all have letters
+        if "@" in flat:
+            spans += [match.span() for match in _EMAIL.finditer(flat)]
+        spans += [match.span("id") for match in _WECHAT_ID.finditer(flat)]
+        spans += [match.span("rest") for match in _PLATE.finditer(flat)]
+    if not spans:
+        return text
+    characters = list(text)
+    for start, end in spans:
+        _star(characters, flat, start, end)
     return "".join(characters)
 
 
