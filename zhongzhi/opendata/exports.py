@@ -132,6 +132,7 @@ class Formatter:
     """Turns the values read for a suggestion into the published row (masked)."""
 
     def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
         self.channels = {value: str(label) for value, label in Channel.choices}
         self.statuses = {value: str(label) for value, label in SuggestionStatus.choices}
         self.problem_statuses = {value: str(label) for value, label in ProblemStatus.choices}
@@ -144,7 +145,7 @@ class Formatter:
         states: Counter[str] = read.measure_states
         return {
             "id": v["number"],
-            "submitted_on": _day(v["submitted_at"]),
+            "submitted_on": self.day(v["submitted_at"]),
             "channel": self.channels.get(str(v["channel"]), v["channel"]),
             "topic": v["topic__name"] or "",
             "category": v["category__name"] or "",
@@ -156,7 +157,7 @@ class Formatter:
             "title": "" if invalid else mask_text(str(v["title"]), names=names),
             "text": "" if invalid else mask_text(str(v["text"]), names=names),
             "answer": mask_text(str(v["answer"]), names=names),
-            "answered_on": _day(v["answered_at"]),
+            "answered_on": self.day(v["answered_at"]),
             "problem": v["problem_link__problem__number"],
             "problem_status": self.problem_statuses.get(str(v["problem_link__problem__status"]), "")
             if v["problem_link__problem__status"]
@@ -167,11 +168,11 @@ class Formatter:
             ),
         }
 
-
-def _day(value: object) -> str:
-    if not isinstance(value, datetime.datetime):
-        return ""
-    return timezone.localtime(value).date().isoformat()
+    def day(self, value: object) -> str:
+        """The day in the site's time zone (2026-09-21), no time of day."""
+        if not isinstance(value, datetime.datetime):
+            return ""
+        return value.astimezone(self.zone).date().isoformat()
 
 
 def published_rows(campaign: Campaign) -> Iterator[dict[str, object]]:
@@ -186,11 +187,16 @@ class ExportResult:
     files: list[Path]
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 def _csv_cell(value: object) -> object:
     # A cell that Excel would run as a formula (=, +, -, @ first) is kept as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
-    return "" if value is None else value
+    return value
 
 
 def write_dictionary(directory: Path, campaign: Campaign, rows: int) -> list[Path]:

@@ -47,7 +47,9 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 # dates and figures listed one a line stay apart.
 SEPARATORS = " \t-\u2010\u2011\u2012\u2013\u2014\u2015.\u00b7()"
 _SEP = re.escape(SEPARATORS)
-_RUN = re.compile(rf"[0-9](?:[{_SEP}]{{0,3}}[0-9])*(?P<x>[{_SEP}]{{0,3}}[Xx])?")
+# Only numbers of five digits or more can be personal (below: 12345, 110, house numbers,
+# dates), so only those are matched: most numbers in a text are shorter.
+_RUN = re.compile(rf"[0-9](?:[{_SEP}]{{0,3}}[0-9]){{4,}}(?P<x>[{_SEP}]{{0,3}}[Xx])?")
 
 # What follows an amount or a count rather than a phone number.
 _UNITS = "元块角万亿千百十人户家个名位次件条项辆台套间栋幢层平米亩斤吨克里年月日号天周岁倍%％㎡"
