@@ -56,6 +56,11 @@ class Planted:
     measures: list[Measure]
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def answered(suggestion: Suggestion, world: World, reply: str) -> Suggestion:
     suggestion_decide(suggestion=suggestion, decision="answer", actor=world.office, reply=reply)
     return Suggestion.objects.get(pk=suggestion.pk)

@@ -14,9 +14,11 @@ from tests.conftest import World
 from tests.opendata.conftest import PERSONAL, Planted
 from tests.opendata.scan import personal_data_in
 from zhongzhi.audit.models import AuditAction, AuditEntry
+from zhongzhi.intake.models import Suggestion, SuggestionStatus
 from zhongzhi.opendata import views
 from zhongzhi.opendata.exports import FILES
 from zhongzhi.opendata.models import Publication
+from zhongzhi.opendata.services import masked_for_publication, publication_publish
 
 
 def html(client: Client, url: str) -> str:
@@ -59,10 +61,20 @@ def test_a_large_campaign_is_exported_by_a_job_with_a_one_time_download(
     link = re.search(r'href="([^"]+)" data-testid="export-download"', page)
     assert link is not None
     download = office.get(link[1])
-    assert download.status_code == 200 and sorted(zip_files(download.content)) == sorted(FILES)
-    assert office.get(link[1]).status_code == 404  # once only
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    files = zip_files(b"".join(download.streaming_content))  # type: ignore[attr-defined]
+    assert sorted(files) == sorted(FILES)
+    assert all(personal_data_in(text, PERSONAL) == [] for text in files.values())
+    # The next export replaces this one: its link then finds nothing.
+    second = office.get(reverse("opendata:export", args=[world.campaign.pk]))
+    assert office.get(link[1]).status_code == 404
+    assert "导出完成：共 6 条。" in html(office, second["Location"])
     other = world.client_for(world.hongdaolu_coordinator)
     assert other.get(started["Location"]).status_code == 404  # another's job
+    second_job = second["Location"].rstrip("/").rsplit("/", 1)[1]
+    download_url = reverse("opendata:download", args=[int(second_job)])
+    assert office.get(download_url).status_code == 200
+    assert other.get(download_url).status_code == 404
 
 
 def test_publishing_masks_again_what_staff_edited_and_withdrawing_updates_the_row(
@@ -96,6 +108,22 @@ def test_publishing_masks_again_what_staff_edited_and_withdrawing_updates_the_ro
     again = office.post(withdraw, HTTP_HX_REQUEST="true")
     assert "这条建议没有公开，无需撤回。" in again.content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.UNPUBLISH).count() == 1
+
+
+def test_a_publication_whose_answer_was_reopened_can_still_be_withdrawn(
+    world: World, planted: Planted
+) -> None:
+    text, answer = masked_for_publication(planted.named)
+    publication_publish(suggestion=planted.named, actor=world.office, text=text, answer=answer)
+    Suggestion.objects.filter(pk=planted.named.pk).update(status=SuggestionStatus.ADOPTED)
+    office = world.client_for(world.office)
+    listing = html(office, reverse("opendata:office", args=[world.campaign.pk]))
+    assert f'data-number="{planted.named.number}"' in listing and "答复已重新办理" in listing
+    publish = reverse("opendata:publish", args=[world.campaign.pk, planted.named.pk])
+    assert office.get(publish).status_code == 404  # not answered now: not to publish again
+    withdraw = reverse("opendata:withdraw", args=[world.campaign.pk, planted.named.pk])
+    assert office.post(withdraw).status_code == 302
+    assert not Publication.objects.exists()
 
 
 def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(

@@ -2,6 +2,7 @@
 `runs_essays`. Everyone else gets the same 404 as for a campaign that does not exist;
 the public page needs no login and shows only what was published."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from zhongzhi.campaigns.access import access_campaign, can_manage_campaign
@@ -28,6 +29,23 @@ def access_publishable(user: AnyUser, campaign: Campaign, suggestion_id: int) ->
     if not runs_open_data(user, campaign):
         raise Http404
     found = publishable_suggestions(campaign).filter(pk=suggestion_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_published(user: AnyUser, campaign: Campaign, suggestion_id: int) -> Suggestion:
+    """A suggestion of the campaign to withdraw from the public page: one the office may
+    publish, or one still published whose answer has been reopened since."""
+    if not runs_open_data(user, campaign):
+        raise Http404
+    found = (
+        Suggestion.objects.filter(campaign=campaign, pk=suggestion_id)
+        .filter(
+            Q(pk__in=publishable_suggestions(campaign).values("pk")) | Q(publication__isnull=False)
+        )
+        .first()
+    )
     if found is None:
         raise Http404
     return found

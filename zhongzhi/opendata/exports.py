@@ -22,12 +22,13 @@ import csv
 import datetime
 import io
 import json
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,19 +276,34 @@ def write_open_data(
     return ExportResult(rows=rows, files=files)
 
 
-def open_data_zip(
-    campaign: Campaign, *, progress: Callable[[int, int], None] | None = None
-) -> tuple[bytes, int]:
-    """The same files in one zip (the office page's download), and the row count."""
-    import tempfile
-
+def open_data_zip_into(
+    campaign: Campaign,
+    target: BinaryIO,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    zipping: Callable[[], None] | None = None,
+) -> int:
+    """The files in one zip written to `target` (the office page's download); returns
+    the row count. The files are written to a temporary folder first and then deflated
+    at the fastest level: a 151,681-suggestion campaign is 400 MB of CSV and JSON, which
+    the default level takes three times as long to pack for a few per cent less."""
     with tempfile.TemporaryDirectory(prefix="zhongzhi-opendata-") as folder:
         result = write_open_data(campaign, Path(folder), progress=progress)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if zipping is not None:
+            zipping()
+        with zipfile.ZipFile(
+            target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
+        ) as archive:
             for path in result.files:
                 archive.write(path, arcname=path.name)
-    return buffer.getvalue(), result.rows
+    return result.rows
+
+
+def open_data_zip(campaign: Campaign) -> tuple[bytes, int]:
+    """The zip in memory, for a small campaign exported in the request."""
+    buffer = io.BytesIO()
+    rows = open_data_zip_into(campaign, buffer)
+    return buffer.getvalue(), rows
 
 
 def zip_filename(campaign: Campaign) -> str:

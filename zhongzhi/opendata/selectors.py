@@ -87,7 +87,15 @@ def office_list(
 ) -> QuerySet[Suggestion]:
     """The office's list of answered suggestions, newest answer first; `shown` is
     "published", "unpublished" or "" (all)."""
-    rows = publishable_suggestions(campaign).select_related("topic", "publication")
+    # And those published once whose answer has since been reopened: still on the
+    # public page, so the office must see them to withdraw them.
+    rows = (
+        Suggestion.objects.filter(campaign=campaign)
+        .filter(
+            Q(pk__in=publishable_suggestions(campaign).values("pk")) | Q(publication__isnull=False)
+        )
+        .select_related("topic", "publication")
+    )
     if shown == "published":
         rows = rows.filter(publication__isnull=False)
     elif shown == "unpublished":

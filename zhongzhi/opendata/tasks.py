@@ -1,25 +1,39 @@
 """Background work of open data: a large campaign's export as a job with a progress bar
-(the intake ledger export's machinery: `core.jobs`, `core.downloads`). Thin and
-idempotent: running it again for a finished job does nothing."""
+(the intake ledger export's machinery: `core.jobs`). Thin and idempotent: running it
+again for a finished job does nothing.
+
+The zip of a large campaign is big (160 MB for 151,681 suggestions), too big for the
+cache that keeps one-time downloads (`core.downloads`): it goes to the default storage,
+`opendata/exports/<campaign>/`, named at random, and the job's page links to
+`opendata:download`, which checks the owner and the office role again and streams it.
+A campaign keeps its latest export only: the next one removes the others.
+"""
 
 import logging
+import secrets
+import tempfile
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from zhongzhi.core.downloads import offer_download
 from zhongzhi.core.jobs import job_fail, job_start, job_succeed, progress_reporter
 from zhongzhi.core.models import Job
 from zhongzhi.opendata.access import access_open_data_campaign
-from zhongzhi.opendata.exports import PROGRESS_EVERY, open_data_zip, zip_filename
+from zhongzhi.opendata.exports import PROGRESS_EVERY, open_data_zip_into, zip_filename
 from zhongzhi.opendata.selectors import export_suggestions
 
 logger = logging.getLogger(__name__)
 
 EXPORT_JOB = "open_data_export"
 EXPORT_JOB_TEMPLATE = "opendata/partials/export_job.html"
+
+
+def export_folder(campaign_id: int) -> str:
+    return f"opendata/exports/{campaign_id}"
 
 
 @task()
@@ -40,17 +54,32 @@ def _export(job: Job, campaign_id: int) -> None:
         return
     total = export_suggestions(campaign).count()
     job_start(job.pk, total=total, message=_("正在导出并遮盖个人信息……"))
+    folder = export_folder(campaign.pk)
     try:
-        content, rows = open_data_zip(
-            campaign, progress=progress_reporter(job.pk, every=PROGRESS_EVERY)
-        )
+        with tempfile.TemporaryFile() as handle:
+            rows = open_data_zip_into(
+                campaign,
+                handle,
+                progress=progress_reporter(job.pk, every=PROGRESS_EVERY),
+                zipping=lambda: job_start(job.pk, total=total, message=_("正在打包 zip……")),
+            )
+            handle.seek(0)
+            name = default_storage.save(f"{folder}/{secrets.token_urlsafe(16)}.zip", File(handle))
     except Exception:
         logger.exception("open data export %s failed", job.pk)
         job_fail(job.pk, message=_("导出时发生错误，请稍后重试。"), result=base)
         return
-    token = offer_download(user=job.owner, content=content, filename=zip_filename(campaign))
+    _remove_older(folder, keep=name)
     job_succeed(
         job.pk,
         message=_("导出完成：共 %(count)d 条。") % {"count": rows},
-        result=base | {"rows": rows, "download_token": token},
+        result=base | {"rows": rows, "file": name, "filename": zip_filename(campaign)},
     )
+
+
+def _remove_older(folder: str, *, keep: str) -> None:
+    _dirs, files = default_storage.listdir(folder)
+    for file in files:
+        name = f"{folder}/{file}"
+        if name != keep:
+            default_storage.delete(name)

@@ -7,7 +7,7 @@ urlpatterns = [
     path("<int:campaign_id>/", views.office, name="office"),
     path("<int:campaign_id>/export.zip", views.export, name="export"),
     path("exports/<int:job_id>/", views.export_job, name="export_job"),
-    path("downloads/<str:token>/", views.download, name="download"),
+    path("exports/<int:job_id>/download/", views.download, name="download"),
     path(
         "<int:campaign_id>/suggestions/<int:suggestion_id>/publish/",
         views.publish,

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,14 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core.auth import signed_in_user
-from zhongzhi.core.downloads import take_download
 from zhongzhi.core.forms import attach_errors
 from zhongzhi.core.jobs import job_create
-from zhongzhi.core.models import Job
+from zhongzhi.core.models import Job, JobState
 from zhongzhi.core.paging import count_at_most, paginate
 from zhongzhi.intake.models import Suggestion
 from zhongzhi.opendata import selectors, services, tasks
-from zhongzhi.opendata.access import access_open_data_campaign, access_publishable
+from zhongzhi.opendata.access import (
+    access_open_data_campaign,
+    access_publishable,
+    access_published,
+)
 from zhongzhi.opendata.exports import open_data_zip, zip_filename
 from zhongzhi.opendata.forms import OfficeFilterForm, PublishForm
 from zhongzhi.opendata.models import Publication
@@ -87,10 +91,26 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, token: str) -> HttpResponse:
-    """The job's zip, once (`core.downloads`)."""
-    filename, content = take_download(user=signed_in_user(request), token=token)
-    return zip_response(content, filename)
+def download(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    """A finished export job's zip, for its owner while they run the campaign's open
+    data, as long as it is the campaign's latest export."""
+    job = get_object_or_404(
+        Job,
+        pk=job_id,
+        owner=signed_in_user(request),
+        kind=tasks.EXPORT_JOB,
+        state=JobState.SUCCEEDED,
+    )
+    access_open_data_campaign(request.user, int(job.result.get("campaign_id", 0)))
+    name = str(job.result.get("file", ""))
+    if not name or not default_storage.exists(name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=str(job.result.get("filename") or "open-data.zip"),
+        content_type="application/zip",
+    )
 
 
 def _row(request: HttpRequest, campaign: Campaign, suggestion_id: int) -> HttpResponse:
@@ -149,7 +169,7 @@ def publish(request: HttpRequest, campaign_id: int, suggestion_id: int) -> HttpR
 @require_POST
 def withdraw(request: HttpRequest, campaign_id: int, suggestion_id: int) -> HttpResponse:
     campaign = access_open_data_campaign(request.user, campaign_id)
-    suggestion: Suggestion = access_publishable(request.user, campaign, suggestion_id)
+    suggestion: Suggestion = access_published(request.user, campaign, suggestion_id)
     try:
         services.publication_withdraw(suggestion=suggestion, actor=signed_in_user(request))
     except ValidationError as error:
