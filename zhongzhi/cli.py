@@ -42,6 +42,10 @@ SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
         "检查整改时限：标记即将到期和逾期、逐级督办、提醒超时签收（后台每天自动运行）。",
         "rectification_deadlines",
     ),
+    "open-data": (
+        "导出活动的公开数据（CSV、JSON 和数据字典，已去除个人信息）到一个目录。",
+        "open_data",
+    ),
     "triage": ("对建议做分流：规范化、去重、分类、热点聚类和评分（不需要数据库）。", None),
     "manage": ("运行任意 Django 管理命令（开发和运维用）。", None),
 }

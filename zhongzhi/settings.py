@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhongzhi.activities",
     "zhongzhi.notifications",
     "zhongzhi.reports",
+    "zhongzhi.opendata",
     "zhongzhi.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("suggestions/entry/", include("zhongzhi.intake.entry_urls")),
     path("suggestions/", include("zhongzhi.intake.urls")),
     path("c/", include("zhongzhi.intake.public_urls")),
+    path("c/", include("zhongzhi.opendata.public_urls")),
     path("tokens/", include("zhongzhi.api.token_urls")),
     path("analysis/", include("zhongzhi.analysis.urls")),
     path("screening/", include("zhongzhi.screening.urls")),
@@ -33,4 +34,5 @@ urlpatterns = [
     path("reports/", include("zhongzhi.reports.urls")),
     path("essays/", include("zhongzhi.essays.urls")),
     path("activities/", include("zhongzhi.activities.urls")),
+    path("opendata/", include("zhongzhi.opendata.urls")),
 ]

@@ -88,6 +88,9 @@ class AuditAction(models.TextChoices):
     ACTIVITY_SETTINGS = "activity.settings", _("修改活动设置")
     # The Word briefing (reports.services)
     BRIEFING_ISSUE = "briefing.issue", _("签发工作简报")
+    # Open data (opendata.services)
+    PUBLISH = "opendata.publish", _("公开答复")
+    UNPUBLISH = "opendata.unpublish", _("撤回公开的答复")
 
 
 class AuditEntry(models.Model):

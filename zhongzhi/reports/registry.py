@@ -42,6 +42,9 @@ class Ledger:
     # Whether this viewer is offered the ledger at all (the export checks again).
     offered_to: Callable[[AnyUser, Campaign], bool] = field(default=_everyone)
     order: int = 100
+    # The buttons' words when the export is not an Excel ledger (the open data's zip).
+    download_label: str | Promise = ""
+    list_label: str | Promise = ""
 
 
 _LEDGERS: dict[str, Ledger] = {}
