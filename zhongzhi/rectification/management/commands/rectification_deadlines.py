@@ -3,27 +3,20 @@
 zhongzhi manage rectification_deadlines [--today YYYY-MM-DD]
 """
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from zhongzhi.core.management.arguments import iso_day
 from zhongzhi.rectification.services.deadlines import sweep_deadlines
-
-
-def _day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"日期应写作 YYYY-MM-DD：{value}") from None
 
 
 class Command(BaseCommand):
     help = "检查整改时限：标记即将到期和逾期的措施，逐级督办，提醒超时未签收的交办。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=_day, help="按这一天检查（默认今天）")
+        parser.add_argument("--today", type=iso_day, help="按这一天检查（默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         quiet = options["verbosity"] == 0

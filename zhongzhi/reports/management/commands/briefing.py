@@ -7,7 +7,6 @@ platform); with --issue it is saved and issued as the campaign's next number, as
 office's 签发 button does, and kept unchanged from then on.
 """
 
-import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -18,16 +17,10 @@ from tqdm import tqdm
 
 from zhongzhi.campaigns.models import Campaign
 from zhongzhi.core import clock
+from zhongzhi.core.management.arguments import iso_day
 from zhongzhi.reports import services
 from zhongzhi.reports.selectors import draft_content
 from zhongzhi.reports.word import briefing_document, libreoffice, pdf_from_docx
-
-
-def _day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"日期应写作 YYYY-MM-DD：{value}") from None
 
 
 class Command(BaseCommand):
@@ -35,8 +28,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("campaign_id", type=int, help="活动编号")
-        parser.add_argument("--from", dest="start", type=_day, required=True, help="起始日期")
-        parser.add_argument("--to", dest="end", type=_day, required=True, help="截止日期")
+        parser.add_argument("--from", dest="start", type=iso_day, required=True, help="起始日期")
+        parser.add_argument("--to", dest="end", type=iso_day, required=True, help="截止日期")
         parser.add_argument("--output", type=Path, required=True, help="写出的 .docx 文件")
         parser.add_argument(
             "--pdf", action="store_true", help="同时在旁边写出 PDF（需安装 LibreOffice）"
